@@ -1,0 +1,55 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SharpLoss.Internals;
+
+/// <summary>Throw helpers and argument guards; messages name the argument, the expectation and the value received.</summary>
+internal static class Throw
+{
+    [DoesNotReturn]
+    public static void Argument(string argument, string message) => throw new ArgumentException(message, argument);
+
+    [DoesNotReturn]
+    public static void OutOfRange(string argument, object? value, string message) =>
+        throw new ArgumentOutOfRangeException(argument, value, message);
+
+    public static void IfUnusable<T>(in LossInput<T> input, string argument, bool allowScalar = false)
+    {
+        switch (input.Kind)
+        {
+            case InputKind.Null:
+                throw new ArgumentNullException(argument, $"`{argument}` must not be null.");
+            case InputKind.Absent:
+                throw new ArgumentNullException(argument, $"`{argument}` is required. Received: nothing (default).");
+            case InputKind.BadRank:
+                throw new ArgumentException($"Expected `{argument}` of rank at most {Shape.MaxRank}. Received: rank {input.BadRank}.", argument);
+            case InputKind.Scalar when !allowScalar:
+                throw new ArgumentException($"Expected `{argument}` to be an array or tensor. Received: a scalar.", argument);
+            default:
+                break;
+        }
+    }
+
+    public static void IfUnusableOptional<T>(in LossInput<T> input, string argument)
+    {
+        if (input.Kind == InputKind.Null)
+        {
+            throw new ArgumentNullException(argument, $"`{argument}` must not be null; pass nothing (default) to omit it.");
+        }
+
+        if (input.Kind == InputKind.BadRank)
+        {
+            throw new ArgumentException($"Expected `{argument}` of rank at most {Shape.MaxRank}. Received: rank {input.BadRank}.", argument);
+        }
+    }
+
+    /// <summary>Label smoothing must lie in [0, 1].</summary>
+    public static double LabelSmoothing(double value, string argument = "labelSmoothing")
+    {
+        if (!(value >= 0 && value <= 1))
+        {
+            OutOfRange(argument, value, $"Expected `label_smoothing` in [0, 1]. Received: label_smoothing={Py.Float(value)}.");
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,23 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace SharpLoss.Kernels;
+
+/// <summary>
+/// The math of an element-wise loss term e(y, p) and its derivative ∂e/∂p, as scalar and Vector256
+/// operators. Bodies are math only: no loops, no bounds checks; <see cref="PointwiseDriver"/> owns the loops.
+/// </summary>
+internal interface IPointwiseKernel<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>False keeps the driver on the scalar path.</summary>
+    static abstract bool Vectorizable { get; }
+
+    T Loss(T y, T p);
+
+    T LossGrad(T y, T p, out T grad);
+
+    Vector256<T> Loss(Vector256<T> y, Vector256<T> p);
+
+    Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad);
+}

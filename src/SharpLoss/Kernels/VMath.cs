@@ -1,0 +1,117 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SharpLoss.Kernels;
+
+/// <summary>
+/// Element-type-generic math for the kernels: <c>Vector256</c> transcendental functions dispatched to the
+/// <see cref="float"/> or <see cref="double"/> implementation (the type tests fold away in the JIT), the
+/// scalar counterparts, and double-precision accumulation.
+/// </summary>
+internal static class VMath
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Exp<T>(Vector256<T> x)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.Exp(x.AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector256.Exp(x.AsDouble()).As<double, T>();
+        }
+
+        throw new NotSupportedException();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Log<T>(Vector256<T> x)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.Log(x.AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector256.Log(x.AsDouble()).As<double, T>();
+        }
+
+        throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// log(1 + e) for e in [0, 1], accurate to a few ulps also when 1 + e rounds to 1 (Goldberg's
+    /// correction: e · log(u) / (u − 1) with u = 1 + e; e itself when u = 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Log1pSmall<T>(Vector256<T> e)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector256<T> one = Vector256<T>.One;
+        Vector256<T> u = one + e;
+        Vector256<T> r = Log(u) * (e / (u - one));
+        return Vector256.ConditionalSelect(Vector256.Equals(u, one), e, r);
+    }
+
+    /// <summary>Scalar twin of <see cref="Log1pSmall{T}(Vector256{T})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Log1pSmall<T>(T e)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T u = T.One + e;
+        return u == T.One ? e : T.Log(u) * (e / (u - T.One));
+    }
+
+    /// <summary>clip(p, lo, hi) that lets NaN through, as TensorFlow's <c>clip_by_value</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Clip<T>(Vector256<T> p, Vector256<T> lo, Vector256<T> hi)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector256<T> q = Vector256.ConditionalSelect(Vector256.LessThan(p, lo), lo, p);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(p, hi), hi, q);
+    }
+
+    /// <summary>Scalar twin of <see cref="Clip{T}(Vector256{T}, Vector256{T}, Vector256{T})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Clip<T>(T p, T lo, T hi)
+        where T : unmanaged, IFloatingPointIeee754<T> => p < lo ? lo : p > hi ? hi : p;
+
+    /// <summary>All-ones lanes where p lies inside [lo, hi] or is NaN: where TensorFlow's clip passes the gradient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> ClipPasses<T>(Vector256<T> p, Vector256<T> lo, Vector256<T> hi)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ~(Vector256.LessThan(p, lo) | Vector256.GreaterThan(p, hi));
+
+    /// <summary>Adds the lanes of <paramref name="v"/> to two double accumulators (float lanes are widened).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Accumulate<T>(ref Vector256<double> acc0, ref Vector256<double> acc1, Vector256<T> v)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(v.AsSingle());
+            acc0 += lo;
+            acc1 += hi;
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            acc0 += v.AsDouble();
+        }
+        else
+        {
+            throw new NotSupportedException();
+        }
+    }
+
+    /// <summary>Adds the lanes of a double accumulator pair in a fixed order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector256<double> acc0, Vector256<double> acc1) => Vector256.Sum(acc0 + acc1);
+
+    /// <summary>The element type's value of a double constant (rounded to nearest, as TensorFlow converts Python floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T C<T>(double value)
+        where T : unmanaged, IFloatingPointIeee754<T> => T.CreateChecked(value);
+}

@@ -1,0 +1,215 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using SharpLoss.Internals;
+using SharpLoss.Kernels;
+using SharpLoss.Serialization;
+
+namespace SharpLoss;
+
+/// <summary>Binary cross-entropy between labels in [0, 1] and predicted probabilities or logits (Keras <c>BinaryCrossentropy</c>).</summary>
+/// <remarks>
+/// <para>Per element, with the smoothed label y' = y·(1 − ls) + ls/2:</para>
+/// <list type="bullet">
+/// <item><description>logits x: e = max(x, 0) − x·y' + log1p(exp(−|x|)); ∂e/∂x = σ(x) − y'.</description></item>
+/// <item><description>probabilities, Keras 3: q = clip(p, ε, 1 − ε) with ε = 1e-7 in the element type (the float32 bounds are
+/// 1.0000000117e-7 and 1 − 2⁻²³, so saturated terms are 16.118095 and 15.942385); e = −(y'·log q + (1 − y')·log(1 − q));
+/// ∂e/∂p = −y'/q + (1 − y')/(1 − q) inside the clip range, 0 where the clip is active.</description></item>
+/// <item><description>probabilities, tf.keras 2: the same clip, then e = −(y'·log(q + ε) + (1 − y')·log(1 − q + ε)) (ε is added again
+/// inside the log; saturated terms 15.424949 and 15.333239).</description></item>
+/// </list>
+/// <para>Per sample: the mean of e over <see cref="Axis"/>; y_true and y_pred must have the same shape. Rank-1 inputs give a
+/// single per-sample value (a scalar).</para>
+/// <para>Logit recovery is not modelled: TensorFlow silently replaces the output of a Keras sigmoid with its logits; a .NET
+/// array carries no such provenance. Pass logits with <c>fromLogits: true</c> for the numerically stable result.</para>
+/// <para>Keras: <c>keras.losses.BinaryCrossentropy</c> / <c>binary_crossentropy</c>; config keys <c>from_logits</c>,
+/// <c>label_smoothing</c>, <c>axis</c>.</para>
+/// </remarks>
+public sealed class BinaryCrossentropy : Loss
+{
+    /// <summary>Creates the loss.</summary>
+    /// <param name="fromLogits">Whether <c>yPred</c> holds logits instead of probabilities.</param>
+    /// <param name="labelSmoothing">In [0, 1]: labels are squeezed toward 0.5.</param>
+    /// <param name="axis">The axis the element losses are averaged over.</param>
+    /// <param name="reduction">The reduction; default <see cref="Reduction.SumOverBatchSize"/> (Keras 3) or <see cref="Reduction.Auto"/> (tf.keras 2).</param>
+    /// <param name="name">The name; default <c>"binary_crossentropy"</c>.</param>
+    /// <param name="semantics">Keras 3 (default) or tf.keras 2.x numbers.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1] or NaN.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>.</exception>
+    public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, Reduction? reduction = null, string? name = null, LossSemantics semantics = LossSemantics.Keras3)
+        : base(name, reduction, semantics, "binary_crossentropy")
+    {
+        FromLogits = fromLogits;
+        LabelSmoothing = Throw.LabelSmoothing(labelSmoothing);
+        Axis = axis;
+    }
+
+    /// <summary>Whether <c>yPred</c> holds logits.</summary>
+    public bool FromLogits { get; }
+
+    /// <summary>The label smoothing factor, in [0, 1].</summary>
+    public double LabelSmoothing { get; }
+
+    /// <summary>The axis the element losses are averaged over.</summary>
+    public int Axis { get; }
+
+    /// <inheritdoc/>
+    public override string ClassName => "BinaryCrossentropy";
+
+    /// <summary>Builds the loss from a Keras config (see <see cref="Loss.GetConfig"/>).</summary>
+    /// <param name="config">The config's keys and values.</param>
+    /// <param name="semantics">The semantics; by default tf.keras 2 when the config's reduction is <c>"auto"</c>, else Keras 3.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
+    public static BinaryCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
+        (BinaryCrossentropy)Catalog.FromConfig("BinaryCrossentropy", config, semantics);
+
+    internal static BinaryCrossentropy Read(ConfigReader r)
+    {
+        var loss = new BinaryCrossentropy(r.Bool("from_logits", false), r.Double("label_smoothing", 0), r.Int("axis", -1), r.Reduction(), r.Name(), r.Semantics);
+        r.Done(["name", "reduction", "from_logits", "label_smoothing", "axis"]);
+        return loss;
+    }
+
+    private protected override void WriteConfig(ConfigWriter writer)
+    {
+        writer.Add("from_logits", FromLogits);
+        writer.Add("label_smoothing", LabelSmoothing);
+        writer.Add("axis", Axis);
+    }
+
+    private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
+    {
+        RequireSameShape(yTrue, yPred, "binary_crossentropy");
+        return Layout.AroundAxis(yPred, ResolveAxis(Axis, yPred, "binary_crossentropy"));
+    }
+
+    private protected override double Execute<T>(scoped ref Batch<T> batch)
+    {
+        T a = T.CreateChecked(1.0 - LabelSmoothing), c = T.CreateChecked(0.5 * LabelSmoothing);
+        if (FromLogits)
+        {
+            return PointwiseDriver.Run(new LogitsKernel<T>(a, c), ref batch);
+        }
+
+        return Semantics == LossSemantics.TfKeras2
+            ? PointwiseDriver.Run(new TfKeras2Kernel<T>(a, c), ref batch)
+            : PointwiseDriver.Run(new Kernel<T>(a, c), ref batch);
+    }
+
+    /// <summary>Logits: e = max(x,0) − x·y' + log1p(exp(−|x|)), ∂e/∂x = σ(x) − y'.</summary>
+    internal readonly struct LogitsKernel<T>(T a, T c) : IPointwiseKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static bool Vectorizable => true;
+
+        public T Loss(T y, T x) => LossGrad(y, x, out _);
+
+        public T LossGrad(T y, T x, out T grad)
+        {
+            T ys = (y * a) + c;
+            T e = T.Exp(-T.Abs(x));
+            T inv = T.One / (T.One + e);
+            grad = (x >= T.Zero ? inv : e * inv) - ys;
+            return (x >= T.Zero ? x : T.Zero) - (x * ys) + VMath.Log1pSmall(e);
+        }
+
+        public Vector256<T> Loss(Vector256<T> y, Vector256<T> x)
+        {
+            Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
+            Vector256<T> e = VMath.Exp(-Vector256.Abs(x));
+            Vector256<T> relu = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero), x, Vector256<T>.Zero);
+            return relu - (x * ys) + VMath.Log1pSmall(e);
+        }
+
+        public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> x, out Vector256<T> grad)
+        {
+            Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
+            Vector256<T> e = VMath.Exp(-Vector256.Abs(x));
+            Vector256<T> inv = Vector256<T>.One / (Vector256<T>.One + e);
+            Vector256<T> nonNeg = Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero);
+            grad = Vector256.ConditionalSelect(nonNeg, inv, e * inv) - ys;
+            Vector256<T> relu = Vector256.ConditionalSelect(nonNeg, x, Vector256<T>.Zero);
+            return relu - (x * ys) + VMath.Log1pSmall(e);
+        }
+    }
+
+    /// <summary>Keras 3 probabilities: clip, then −(y' log q + (1 − y') log(1 − q)).</summary>
+    internal readonly struct Kernel<T>(T a, T c) : IPointwiseKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private static readonly T Lo = VMath.C<T>(1e-7);
+        private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
+
+        public static bool Vectorizable => true;
+
+        public T Loss(T y, T p)
+        {
+            T ys = (y * a) + c;
+            T q = VMath.Clip(p, Lo, Hi);
+            return -((ys * T.Log(q)) + ((T.One - ys) * T.Log(T.One - q)));
+        }
+
+        public T LossGrad(T y, T p, out T grad)
+        {
+            T ys = (y * a) + c;
+            T q = VMath.Clip(p, Lo, Hi);
+            T oneMinusQ = T.One - q;
+            grad = p < Lo || p > Hi ? T.Zero : ((T.One - ys) / oneMinusQ) - (ys / q);
+            return -((ys * T.Log(q)) + ((T.One - ys) * T.Log(oneMinusQ)));
+        }
+
+        public Vector256<T> Loss(Vector256<T> y, Vector256<T> p)
+        {
+            Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
+            Vector256<T> q = VMath.Clip(p, Vector256.Create(Lo), Vector256.Create(Hi));
+            return -((ys * VMath.Log(q)) + ((Vector256<T>.One - ys) * VMath.Log(Vector256<T>.One - q)));
+        }
+
+        public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
+        {
+            Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
+            Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
+            Vector256<T> q = VMath.Clip(p, lo, hi);
+            Vector256<T> oneMinusQ = Vector256<T>.One - q;
+            Vector256<T> oneMinusY = Vector256<T>.One - ys;
+            grad = VMath.ClipPasses(p, lo, hi) & ((oneMinusY / oneMinusQ) - (ys / q));
+            return -((ys * VMath.Log(q)) + (oneMinusY * VMath.Log(oneMinusQ)));
+        }
+    }
+
+    /// <summary>tf.keras 2 probabilities: clip, then −(y' log(q + ε) + (1 − y') log(1 − q + ε)).</summary>
+    internal readonly struct TfKeras2Kernel<T>(T a, T c) : IPointwiseKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private static readonly T Eps = VMath.C<T>(1e-7);
+        private static readonly T Hi = T.One - VMath.C<T>(1e-7);
+
+        public static bool Vectorizable => true;
+
+        public T Loss(T y, T p) => LossGrad(y, p, out _);
+
+        public T LossGrad(T y, T p, out T grad)
+        {
+            T ys = (y * a) + c;
+            T q = VMath.Clip(p, Eps, Hi);
+            T up = q + Eps, down = T.One - q + Eps;
+            grad = p < Eps || p > Hi ? T.Zero : ((T.One - ys) / down) - (ys / up);
+            return -((ys * T.Log(up)) + ((T.One - ys) * T.Log(down)));
+        }
+
+        public Vector256<T> Loss(Vector256<T> y, Vector256<T> p) => LossGrad(y, p, out _);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
+        {
+            Vector256<T> eps = Vector256.Create(Eps), hi = Vector256.Create(Hi);
+            Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
+            Vector256<T> q = VMath.Clip(p, eps, hi);
+            Vector256<T> up = q + eps, down = Vector256<T>.One - q + eps;
+            Vector256<T> oneMinusY = Vector256<T>.One - ys;
+            grad = VMath.ClipPasses(p, eps, hi) & ((oneMinusY / down) - (ys / up));
+            return -((ys * VMath.Log(up)) + (oneMinusY * VMath.Log(down)));
+        }
+    }
+}

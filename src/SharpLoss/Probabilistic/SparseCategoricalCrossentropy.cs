@@ -1,0 +1,406 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using SharpLoss.Internals;
+using SharpLoss.Kernels;
+using SharpLoss.Serialization;
+
+namespace SharpLoss;
+
+/// <summary>Cross-entropy between integer class ids and predicted class probabilities or logits (Keras <c>SparseCategoricalCrossentropy</c>).</summary>
+/// <remarks>
+/// <para>y_pred has the classes on its last axis (K of them); y_true holds one class id per sample, as <see cref="int"/>,
+/// <see cref="long"/>, or floating-point values (truncated toward zero, as TensorFlow casts them). A trailing size-1 axis of
+/// y_true is squeezed. Ids outside [0, K), other than <see cref="IgnoreClass"/>, throw <see cref="ArgumentOutOfRangeException"/>
+/// as TensorFlow does on CPU.</para>
+/// <para>With the TensorFlow backend: logits x, L = log Σ exp(x − max) − (x_t − max); ∂L/∂x = softmax(x) − onehot(t).
+/// Probabilities are clipped and logged first, x = log clip(p, ε, 1 − ε), without renormalizing (the softmax
+/// renormalizes implicitly, so a perfect float32 prediction costs 2.38e-7); ∂L/∂p = (softmax(x) − onehot)/q where the
+/// clip is inactive, 0 where it is active.</para>
+/// <para><see cref="IgnoreClass"/>: entries with that id contribute 0 and are masked out of the reduction (Keras 3: an
+/// all-ignored batch gives 0; tf.keras 2: NaN).</para>
+/// <para>Extension (Keras master after PR 23488): <see cref="LabelSmoothing"/> smooths the one-hot target toward 1/K, i.e.
+/// L = (1 − ls)·CE(t) + ls·mean_j CE(j); the result equals <see cref="CategoricalCrossentropy"/> on smoothed one-hot labels.
+/// It appears in the config only when non-zero.</para>
+/// <para>Keras: <c>keras.losses.SparseCategoricalCrossentropy</c>; config keys <c>from_logits</c>, <c>ignore_class</c>,
+/// <c>axis</c> (tf.keras 2: no <c>axis</c>). Only the last axis is supported, as with Keras's TensorFlow backend.</para>
+/// </remarks>
+public sealed class SparseCategoricalCrossentropy : Loss
+{
+    /// <summary>Creates the loss.</summary>
+    /// <param name="fromLogits">Whether <c>yPred</c> holds logits instead of probabilities.</param>
+    /// <param name="ignoreClass">A class id whose entries are ignored, or null.</param>
+    /// <param name="reduction">The reduction; default <see cref="Reduction.SumOverBatchSize"/> (Keras 3) or <see cref="Reduction.Auto"/> (tf.keras 2).</param>
+    /// <param name="axis">The class axis of <c>yPred</c>: -1 or its last index (checked at call time, as Keras's TensorFlow backend does).</param>
+    /// <param name="name">The name; default <c>"sparse_categorical_crossentropy"</c>.</param>
+    /// <param name="labelSmoothing">Extension: in [0, 1], smooths the one-hot target toward 1/K.</param>
+    /// <param name="semantics">Keras 3 (default) or tf.keras 2.x.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1] or NaN.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>, or
+    /// <paramref name="axis"/> is not -1 under tf.keras 2 (whose class has no axis).</exception>
+    public SparseCategoricalCrossentropy(bool fromLogits = false, int? ignoreClass = null, Reduction? reduction = null, int axis = -1, string? name = null, double labelSmoothing = 0.0, LossSemantics semantics = LossSemantics.Keras3)
+        : base(name, reduction, semantics, "sparse_categorical_crossentropy")
+    {
+        if (semantics == LossSemantics.TfKeras2 && axis != -1)
+        {
+            Throw.Argument(nameof(axis), $"tf.keras 2's SparseCategoricalCrossentropy has no `axis` (the classes are on the last axis). Expected axis=-1. Received: axis={axis}.");
+        }
+
+        FromLogits = fromLogits;
+        IgnoreClass = ignoreClass;
+        Axis = axis;
+        LabelSmoothing = Throw.LabelSmoothing(labelSmoothing);
+    }
+
+    /// <summary>Whether <c>yPred</c> holds logits.</summary>
+    public bool FromLogits { get; }
+
+    /// <summary>The ignored class id, or null.</summary>
+    public int? IgnoreClass { get; }
+
+    /// <summary>The class axis (-1 or the last index).</summary>
+    public int Axis { get; }
+
+    /// <summary>Label smoothing toward 1/K (an extension; 0 in Keras ≤ 3.16).</summary>
+    public double LabelSmoothing { get; }
+
+    /// <inheritdoc/>
+    public override string ClassName => "SparseCategoricalCrossentropy";
+
+    /// <summary>True for <c>tf.nn.sparse_softmax_cross_entropy_with_logits</c>, whose labels are never squeezed.</summary>
+    internal bool StrictLabelRank { get; init; }
+
+    private protected override bool IsSparse => true;
+
+    private protected override long? IgnoreClassId => IgnoreClass;
+
+    /// <summary>Builds the loss from a Keras config.</summary>
+    /// <param name="config">The config's keys and values.</param>
+    /// <param name="semantics">The semantics; by default tf.keras 2 when the config's reduction is <c>"auto"</c>.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
+    public static SparseCategoricalCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
+        (SparseCategoricalCrossentropy)Catalog.FromConfig("SparseCategoricalCrossentropy", config, semantics);
+
+    internal static SparseCategoricalCrossentropy Read(ConfigReader r)
+    {
+        long? ignore = r.NullableLong("ignore_class");
+        if (ignore is < int.MinValue or > int.MaxValue)
+        {
+            throw new ArgumentException($"Invalid value for `ignore_class` in the config of SparseCategoricalCrossentropy. Expected a 32-bit integer or null. Received: {ignore}.", "config");
+        }
+
+        var loss = new SparseCategoricalCrossentropy(
+            r.Bool("from_logits", false), (int?)ignore, r.Reduction(), r.Int("axis", -1), r.Name(), r.Double("label_smoothing", 0), r.Semantics);
+        r.Done(r.Semantics == LossSemantics.TfKeras2
+            ? ["reduction", "name", "from_logits", "ignore_class"]
+            : ["name", "reduction", "from_logits", "ignore_class", "axis", "label_smoothing"]);
+        return loss;
+    }
+
+    private protected override void WriteConfig(ConfigWriter writer)
+    {
+        writer.Add("from_logits", FromLogits);
+        writer.Add("ignore_class", IgnoreClass);
+        if (writer.Semantics == LossSemantics.Keras3)
+        {
+            writer.Add("axis", Axis);
+        }
+
+        if (LabelSmoothing != 0)
+        {
+            writer.Add("label_smoothing", LabelSmoothing);
+        }
+    }
+
+    private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
+    {
+        if (yPred.Rank < 1)
+        {
+            Throw.Argument("yPred", $"Argument `output` of sparse_categorical_crossentropy must be at least rank 1. Received: yPred.shape={yPred}.");
+        }
+
+        if (Axis != -1 && Axis != yPred.Rank - 1)
+        {
+            Throw.Argument("axis", $"Only axis=-1 is currently supported (the last axis of yPred, shape {yPred}). Received: axis={Axis}.");
+        }
+
+        if (!StrictLabelRank && yTrue.Rank == yPred.Rank && yTrue.Rank > 0 && yTrue.Last == 1)
+        {
+            yTrue = yTrue.DropLast();
+        }
+
+        if (yTrue.Rank != yPred.Rank - 1)
+        {
+            Throw.Argument("yTrue", $"Argument `output` must have rank (ndim) `target.ndim - 1`. Received: yTrue.shape={yTrue}, yPred.shape={yPred}.");
+        }
+
+        if (yTrue != yPred.DropLast())
+        {
+            Throw.Argument("yTrue", $"Arguments `target` and `output` must have the same shape up until the last dimension: yTrue.shape={yTrue}, yPred.shape={yPred}.");
+        }
+
+        return Layout.AroundAxis(yPred, yPred.Rank - 1);
+    }
+
+    private protected override double Execute<T>(scoped ref Batch<T> batch)
+    {
+        T ls = T.CreateChecked(LabelSmoothing);
+        return FromLogits
+            ? RowDriver.RunSparse(new LogitsRow<T>(ls, false), ref batch, IgnoreClass)
+            : RowDriver.RunSparse(new LogitsRow<T>(ls, true), ref batch, IgnoreClass);
+    }
+
+    // Class-id overloads: the same API with integer y_true.
+
+    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public float Compute(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Value);
+        return Run(ref a, out _);
+    }
+
+    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public float Compute(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Value);
+        return Run(ref a, out _);
+    }
+
+    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public double Compute(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Value);
+        return Run(ref a, out _);
+    }
+
+    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public double Compute(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Value);
+        return Run(ref a, out _);
+    }
+
+    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public Tensor<float> Call(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Tensor);
+        Run(ref a, out Tensor<float>? t);
+        return t!;
+    }
+
+    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public Tensor<float> Call(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Tensor);
+        Run(ref a, out Tensor<float>? t);
+        return t!;
+    }
+
+    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public Tensor<double> Call(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Tensor);
+        Run(ref a, out Tensor<double>? t);
+        return t!;
+    }
+
+    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public Tensor<double> Call(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Tensor);
+        Run(ref a, out Tensor<double>? t);
+        return t!;
+    }
+
+    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public (float Value, Tensor<float> Gradient) ValueAndGradient(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
+        float v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
+        return (v, Tensor.Create(grad, yPred.Shape.ToNintArray()));
+    }
+
+    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public (float Value, Tensor<float> Gradient) ValueAndGradient(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
+        float v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
+        return (v, Tensor.Create(grad, yPred.Shape.ToNintArray()));
+    }
+
+    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public (double Value, Tensor<double> Gradient) ValueAndGradient(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
+        double v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
+        return (v, Tensor.Create(grad, yPred.Shape.ToNintArray()));
+    }
+
+    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public (double Value, Tensor<double> Gradient) ValueAndGradient(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
+        double v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
+        return (v, Tensor.Create(grad, yPred.Shape.ToNintArray()));
+    }
+
+    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
+    public float ValueAndGradientInto(LossInput<int> yTrue, LossInput<float> yPred, Span<float> gradient, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
+        a.Gradient = gradient;
+        return Run(ref a, out _);
+    }
+
+    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
+    public float ValueAndGradientInto(LossInput<long> yTrue, LossInput<float> yPred, Span<float> gradient, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
+        a.Gradient = gradient;
+        return Run(ref a, out _);
+    }
+
+    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
+    public double ValueAndGradientInto(LossInput<int> yTrue, LossInput<double> yPred, Span<double> gradient, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
+        a.Gradient = gradient;
+        return Run(ref a, out _);
+    }
+
+    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
+    public double ValueAndGradientInto(LossInput<long> yTrue, LossInput<double> yPred, Span<double> gradient, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
+        a.Gradient = gradient;
+        return Run(ref a, out _);
+    }
+
+    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public Tensor<float> Backward(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> upstream, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
+        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Backward);
+        a.Upstream = upstream;
+        a.Gradient = grad;
+        Run(ref a, out _);
+        return Tensor.Create(grad, yPred.Shape.ToNintArray());
+    }
+
+    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public Tensor<double> Backward(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> upstream, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
+        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Backward);
+        a.Upstream = upstream;
+        a.Gradient = grad;
+        Run(ref a, out _);
+        return Tensor.Create(grad, yPred.Shape.ToNintArray());
+    }
+
+    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public Tensor<float> Backward(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> upstream, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
+        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Backward);
+        a.Upstream = upstream;
+        a.Gradient = grad;
+        Run(ref a, out _);
+        return Tensor.Create(grad, yPred.Shape.ToNintArray());
+    }
+
+    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    public Tensor<double> Backward(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> upstream, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
+    {
+        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
+        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Backward);
+        a.Upstream = upstream;
+        a.Gradient = grad;
+        Run(ref a, out _);
+        return Tensor.Create(grad, yPred.Shape.ToNintArray());
+    }
+
+    internal static CallArgs<T> Sparse<T>(LossInput<int> y32, LossInput<long> y64, LabelKind kind, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask, CallMode mode)
+        where T : unmanaged, IFloatingPointIeee754<T> => new()
+        {
+            YTrue32 = y32,
+            YTrue64 = y64,
+            LabelKind = kind,
+            YPred = yPred,
+            SampleWeight = sampleWeight,
+            Mask = mask,
+            Mode = mode,
+            Wrapper = true,
+        };
+
+    /// <summary>
+    /// Sparse softmax cross-entropy on a row; with <c>probabilities</c>, x = log clip(p) first. The target is the one-hot
+    /// row smoothed toward 1/K by <c>ls</c>.
+    /// </summary>
+    internal readonly struct LogitsRow<T>(T ls, bool probabilities) : ISparseRowKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private static readonly T Lo = VMath.C<T>(1e-7);
+        private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
+
+        public T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
+        {
+            int k = p.Length, t = (int)label;
+            ReadOnlySpan<T> x = p;
+            T[]? logs = null;
+            if (probabilities)
+            {
+                logs = System.Buffers.ArrayPool<T>.Shared.Rent(k);
+                for (int j = 0; j < k; j++)
+                {
+                    logs[j] = T.Log(VMath.Clip(p[j], Lo, Hi));
+                }
+
+                x = logs.AsSpan(0, k);
+            }
+
+            try
+            {
+                T m = SoftmaxRows.Max(x, vectorize);
+                T se = SoftmaxRows.ExpShifted(x, m, scratch, vectorize);
+                T loss = T.Log(se) + ((T.One - ls) * (m - x[t]));
+                T kT = T.CreateTruncating(k);
+                if (ls != T.Zero)
+                {
+                    double shifted = 0;
+                    for (int j = 0; j < k; j++)
+                    {
+                        shifted += double.CreateTruncating(m - x[j]);
+                    }
+
+                    loss += ls / kT * T.CreateTruncating(shifted);
+                }
+
+                if (!grad.IsEmpty)
+                {
+                    T inv = T.One / se, off = ls / kT;
+                    for (int j = 0; j < k; j++)
+                    {
+                        T target = j == t ? T.One - ls + off : off;
+                        T g = (scratch[j] * inv) - target;
+                        if (probabilities)
+                        {
+                            g = p[j] < Lo || p[j] > Hi ? T.Zero : g / VMath.Clip(p[j], Lo, Hi);
+                        }
+
+                        grad[j] = coef * g;
+                    }
+                }
+
+                return loss;
+            }
+            finally
+            {
+                if (logs is not null)
+                {
+                    System.Buffers.ArrayPool<T>.Shared.Return(logs);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using SharpLoss.Internals;
+using SharpLoss.Kernels;
+using SharpLoss.Serialization;
+
+namespace SharpLoss;
+
+/// <summary>Mean of absolute errors over the last axis (Keras <c>MeanAbsoluteError</c>).</summary>
+/// <remarks>
+/// Per element e = |y − p|; per sample: mean over the last axis. Gradient ∂e/∂p = sign(p − y), with sign(0) = 0 as in
+/// TensorFlow. y_true broadcasts to y_pred's shape. Keras: <c>keras.losses.MeanAbsoluteError</c> /
+/// <c>mean_absolute_error</c> (aliases <c>mae</c>, <c>MAE</c>); config keys: name and reduction only.
+/// </remarks>
+public sealed class MeanAbsoluteError : RegressionLoss
+{
+    /// <summary>Creates the loss.</summary>
+    /// <param name="reduction">The reduction; default <see cref="Reduction.SumOverBatchSize"/> (Keras 3) or <see cref="Reduction.Auto"/> (tf.keras 2).</param>
+    /// <param name="name">The name; default <c>"mean_absolute_error"</c>.</param>
+    /// <param name="semantics">Keras 3 (default) or tf.keras 2.x.</param>
+    /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>.</exception>
+    public MeanAbsoluteError(Reduction? reduction = null, string? name = null, LossSemantics semantics = LossSemantics.Keras3)
+        : base(name, reduction, semantics, "mean_absolute_error")
+    {
+    }
+
+    /// <inheritdoc/>
+    public override string ClassName => "MeanAbsoluteError";
+
+    /// <summary>Builds the loss from a Keras config.</summary>
+    /// <param name="config">The config's keys and values.</param>
+    /// <param name="semantics">The semantics; by default tf.keras 2 when the config's reduction is <c>"auto"</c>.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
+    public static MeanAbsoluteError FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
+        (MeanAbsoluteError)Catalog.FromConfig("MeanAbsoluteError", config, semantics);
+
+    internal static MeanAbsoluteError Read(ConfigReader r)
+    {
+        var loss = new MeanAbsoluteError(r.Reduction(), r.Name(), r.Semantics);
+        r.Done(["name", "reduction"]);
+        return loss;
+    }
+
+    private protected override double Execute<T>(scoped ref Batch<T> batch) => PointwiseDriver.Run(default(Kernel<T>), ref batch);
+
+    /// <summary>e = |y − p|, ∂e/∂p = sign(p − y) (0 at 0).</summary>
+    internal readonly struct Kernel<T> : IPointwiseKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static bool Vectorizable => true;
+
+        public T Loss(T y, T p) => T.Abs(y - p);
+
+        public T LossGrad(T y, T p, out T grad)
+        {
+            T d = p - y;
+            grad = d > T.Zero ? T.One : d < T.Zero ? T.NegativeOne : d;
+            return T.Abs(d);
+        }
+
+        public Vector256<T> Loss(Vector256<T> y, Vector256<T> p) => Vector256.Abs(y - p);
+
+        public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
+        {
+            Vector256<T> d = p - y;
+            Vector256<T> one = Vector256<T>.One;
+            grad = (Vector256.GreaterThan(d, Vector256<T>.Zero) & one) - (Vector256.LessThan(d, Vector256<T>.Zero) & one);
+            grad = Vector256.ConditionalSelect(Vector256.Equals(d, d), grad, d);
+            return Vector256.Abs(d);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+namespace SharpLoss.Serialization;
+
+/// <summary>
+/// The name → loss table behind <see cref="Losses.Get(string, LossSemantics)"/> and <see cref="Losses.FromJson(string)"/>:
+/// Keras class names with their config readers, and the function names and aliases that resolve to them.
+/// Adding a loss adds one line to <see cref="Classes"/> (and its names to <see cref="Keras3Names"/>).
+/// </summary>
+internal static class Catalog
+{
+    private static readonly Dictionary<string, Func<ConfigReader, Loss>> Classes = new(StringComparer.Ordinal)
+    {
+        ["BinaryCrossentropy"] = BinaryCrossentropy.Read,
+        ["CategoricalCrossentropy"] = CategoricalCrossentropy.Read,
+        ["SparseCategoricalCrossentropy"] = SparseCategoricalCrossentropy.Read,
+        ["MeanSquaredError"] = MeanSquaredError.Read,
+        ["MeanAbsoluteError"] = MeanAbsoluteError.Read,
+    };
+
+    /// <summary>Keras 3 <c>keras.losses.get</c> function names and aliases (SPEC E.1), mapped to class names.</summary>
+    private static readonly Dictionary<string, string> Keras3Names = new(StringComparer.Ordinal)
+    {
+        ["binary_crossentropy"] = "BinaryCrossentropy",
+        ["bce"] = "BinaryCrossentropy",
+        ["BCE"] = "BinaryCrossentropy",
+        ["categorical_crossentropy"] = "CategoricalCrossentropy",
+        ["sparse_categorical_crossentropy"] = "SparseCategoricalCrossentropy",
+        ["mean_squared_error"] = "MeanSquaredError",
+        ["mse"] = "MeanSquaredError",
+        ["MSE"] = "MeanSquaredError",
+        ["mean_absolute_error"] = "MeanAbsoluteError",
+        ["mae"] = "MeanAbsoluteError",
+        ["MAE"] = "MeanAbsoluteError",
+    };
+
+    /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts, sorted.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Classes.Keys.Concat(Keras3Names.Keys).Order(StringComparer.Ordinal)];
+
+    public static bool IsClass(string name) => Classes.ContainsKey(name);
+
+    public static string? Resolve(string identifier) =>
+        Classes.ContainsKey(identifier) ? identifier : Keras3Names.GetValueOrDefault(identifier);
+
+    public static Loss FromConfig(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics)
+    {
+        ArgumentNullException.ThrowIfNull(className);
+        ArgumentNullException.ThrowIfNull(config);
+        if (!Classes.TryGetValue(className, out Func<ConfigReader, Loss>? read))
+        {
+            throw new ArgumentException($"Unknown loss class '{className}'. Expected one of: {string.Join(", ", Classes.Keys)}.", nameof(className));
+        }
+
+        var list = config.ToList();
+        LossSemantics s = semantics ?? (ConfigReader.LooksTfKeras2(list) ? LossSemantics.TfKeras2 : LossSemantics.Keras3);
+        var reader = new ConfigReader(className, list, s);
+        if (s == LossSemantics.TfKeras2)
+        {
+            reader.Ignore("fn");
+        }
+
+        return read(reader);
+    }
+}
