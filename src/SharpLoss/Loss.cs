@@ -42,6 +42,12 @@ public abstract partial class Loss
     /// <summary>Whether this instance reproduces Keras 3 or tf.keras 2.x.</summary>
     public LossSemantics Semantics { get; }
 
+    /// <summary>
+    /// The most cores one call may use; 0 or less (the default) means all of them. Inputs smaller than four chunks of
+    /// 16 Ki elements always stay on the calling thread. Results are bit-identical for any value. Not part of the config.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; }
+
     /// <summary>The Keras class name (<c>class_name</c> in configs), e.g. <c>"BinaryCrossentropy"</c>.</summary>
     public abstract string ClassName { get; }
 

@@ -160,6 +160,7 @@ public abstract partial class Loss
                 Weights = plan.Weights,
                 GradScale = T.CreateTruncating(plan.Scale),
                 Vectorize = !KernelSwitch.ForceScalar,
+                MaxDegreeOfParallelism = MaxDegreeOfParallelism,
             };
 
             switch (a.Mode)

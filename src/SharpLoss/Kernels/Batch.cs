@@ -39,6 +39,9 @@ internal ref struct Batch<T>
     /// <summary>Whether the Vector256 paths may be used.</summary>
     public bool Vectorize;
 
+    /// <summary>The most cores a pass may use (≤ 0: all).</summary>
+    public int MaxDegreeOfParallelism;
+
     public readonly int Samples => Outer * Inner;
 
     public readonly T WeightOf(int s) => UniformWeight ? Weight : Weights[s];

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace SharpLoss.Kernels;
@@ -11,10 +10,11 @@ namespace SharpLoss.Kernels;
 /// returned sum Σ_s W_s · L_s, all in one pass.
 /// </summary>
 /// <remarks>
-/// Sums accumulate in double over fixed chunks of <see cref="Chunk"/> elements (or whole rows), and the
-/// chunk sums are added in order, so the result does not depend on how chunks are scheduled.
+/// Work is cut into fixed chunks of <see cref="Chunk"/> elements (or whole rows); each chunk sums in double and the
+/// chunk sums are added in order (<see cref="Chunked"/>), so the result is the same on one core or many. This is the
+/// only file with the pointwise loops; the kernels are math only.
 /// </remarks>
-internal static class PointwiseDriver
+internal static unsafe class PointwiseDriver
 {
     /// <summary>Elements per deterministic summation chunk.</summary>
     public const int Chunk = 16 * 1024;
@@ -24,146 +24,180 @@ internal static class PointwiseDriver
         where TKernel : struct, IPointwiseKernel<T>
     {
         bool vectorize = b.Vectorize && TKernel.Vectorizable && Vector256.IsHardwareAccelerated;
-        if (b.UniformWeight && b.PerSample.IsEmpty)
+        fixed (T* y = b.Y, p = b.P, g = b.Grad, ps = b.PerSample, w = b.Weights)
         {
-            return Flat(kernel, ref b, vectorize);
-        }
+            var job = new Job<T, TKernel>
+            {
+                Kernel = kernel,
+                Y = y,
+                P = p,
+                G = b.Grad.IsEmpty ? null : g,
+                PerSample = b.PerSample.IsEmpty ? null : ps,
+                W = w,
+                N = b.P.Length,
+                D = b.D,
+                Uniform = b.UniformWeight,
+                Weight = b.Weight,
+                GradScale = b.GradScale,
+                Vectorize = vectorize,
+            };
 
-        if (b.Inner == 1 && b.D == 1)
-        {
-            return Elementwise(kernel, ref b, vectorize);
-        }
+            if (b.UniformWeight && b.PerSample.IsEmpty)
+            {
+                // Uniform weight and no per-sample output: the layout is irrelevant, one flat pass.
+                job.Mode = Mode.Flat;
+                job.Factor = b.D == 0 ? T.Zero : b.Weight * b.GradScale / T.CreateTruncating(b.D);
+                double sum = Chunked.Sum(job, Chunks(job.N, Chunk), b.MaxDegreeOfParallelism);
+                return double.CreateTruncating(b.Weight) * sum / b.D;
+            }
 
-        return b.Inner == 1 ? Rows(kernel, ref b, vectorize) : Strided(kernel, ref b);
+            if (b.Inner == 1 && b.D == 1)
+            {
+                job.Mode = Mode.Elementwise;
+                return Chunked.Sum(job, Chunks(job.N, Chunk), b.MaxDegreeOfParallelism);
+            }
+
+            if (b.Inner == 1)
+            {
+                job.Mode = Mode.Rows;
+                job.RowsPerChunk = Math.Max(1, Chunk / Math.Max(b.D, 1));
+                job.Samples = b.Samples;
+                return Chunked.Sum(job, Chunks(b.Samples, job.RowsPerChunk), b.MaxDegreeOfParallelism);
+            }
+
+            return Strided(kernel, ref b);
+        }
     }
 
-    /// <summary>Uniform weight and no per-sample output: the layout is irrelevant, one flat pass.</summary>
-    private static double Flat<T, TKernel>(TKernel kernel, scoped ref Batch<T> b, bool vectorize)
+    private static int Chunks(int n, int per) => (int)(((long)n + per - 1) / per);
+
+    private enum Mode
+    {
+        Flat,
+        Elementwise,
+        Rows,
+    }
+
+    /// <summary>One pass over pinned buffers, cut into chunks.</summary>
+    private struct Job<T, TKernel> : IChunkJob
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IPointwiseKernel<T>
     {
-        int n = b.P.Length;
-        T factor = b.D == 0 ? T.Zero : b.Weight * b.GradScale / T.CreateTruncating(b.D);
-        double total = 0;
-        for (int c = 0; c < n; c += Chunk)
+        public TKernel Kernel;
+        public Mode Mode;
+        public T* Y;
+        public T* P;
+        public T* G;
+        public T* PerSample;
+        public T* W;
+        public int N;
+        public int D;
+        public int Samples;
+        public int RowsPerChunk;
+        public bool Uniform;
+        public T Weight;
+        public T GradScale;
+        public T Factor;
+        public bool Vectorize;
+
+        public readonly double Run(int chunk) => Mode switch
         {
-            int len = Math.Min(Chunk, n - c);
-            total += SumChunk(kernel, b.Y.Slice(c, len), b.P.Slice(c, len), b.Grad.IsEmpty ? default : b.Grad.Slice(c, len), factor, vectorize);
+            Mode.Flat => FlatChunk(chunk),
+            Mode.Elementwise => ElementwiseChunk(chunk),
+            _ => RowsChunk(chunk),
+        };
+
+        private readonly double FlatChunk(int chunk)
+        {
+            int start = chunk * PointwiseDriver.Chunk, len = Math.Min(PointwiseDriver.Chunk, N - start);
+            return SumStretch(Kernel, Y + start, P + start, G is null ? null : G + start, len, Factor, Vectorize);
         }
 
-        return double.CreateTruncating(b.Weight) * total / b.D;
-    }
-
-    /// <summary>One value per sample (D = 1, Inner = 1) with per-sample weights.</summary>
-    private static double Elementwise<T, TKernel>(TKernel kernel, scoped ref Batch<T> b, bool vectorize)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TKernel : struct, IPointwiseKernel<T>
-    {
-        int n = b.P.Length;
-        bool grad = !b.Grad.IsEmpty, perSample = !b.PerSample.IsEmpty;
-        double total = 0;
-        for (int c = 0; c < n; c += Chunk)
+        private readonly double RowsChunk(int chunk)
         {
-            int end = Math.Min(n, c + Chunk);
-            int i = c;
-            double chunk = 0;
-            if (vectorize)
+            int first = chunk * RowsPerChunk, end = Math.Min(Samples, first + RowsPerChunk);
+            T invD = T.One / T.CreateTruncating(D);
+            double total = 0;
+            for (int s = first; s < end; s++)
+            {
+                T w = Uniform ? Weight : W[s];
+                long off = (long)s * D;
+                double sum = SumStretch(Kernel, Y + off, P + off, G is null ? null : G + off, D, w * GradScale * invD, Vectorize);
+                T l = T.CreateTruncating(sum / D);
+                if (PerSample is not null)
+                {
+                    PerSample[s] = l;
+                }
+
+                total += double.CreateTruncating(l) * double.CreateTruncating(w);
+            }
+
+            return total;
+        }
+
+        /// <summary>One value per sample (D = 1, Inner = 1) with per-sample weights.</summary>
+        private readonly double ElementwiseChunk(int chunk)
+        {
+            int start = chunk * PointwiseDriver.Chunk, end = Math.Min(N, start + PointwiseDriver.Chunk);
+            int i = start;
+            double total = 0;
+            if (Vectorize)
             {
                 Vector256<double> acc0 = default, acc1 = default;
-                ref T y = ref MemoryMarshal.GetReference(b.Y);
-                ref T p = ref MemoryMarshal.GetReference(b.P);
-                ref T w = ref MemoryMarshal.GetReference(b.Weights);
-                Vector256<T> scale = Vector256.Create(b.GradScale);
-                Vector256<T> uniform = Vector256.Create(b.Weight);
+                Vector256<T> scale = Vector256.Create(GradScale), uniform = Vector256.Create(Weight);
                 for (; i <= end - Vector256<T>.Count; i += Vector256<T>.Count)
                 {
-                    Vector256<T> yv = Vector256.LoadUnsafe(ref y, (nuint)i);
-                    Vector256<T> pv = Vector256.LoadUnsafe(ref p, (nuint)i);
-                    Vector256<T> wv = b.UniformWeight ? uniform : Vector256.LoadUnsafe(ref w, (nuint)i);
+                    Vector256<T> yv = Vector256.Load(Y + i), pv = Vector256.Load(P + i);
+                    Vector256<T> wv = Uniform ? uniform : Vector256.Load(W + i);
                     Vector256<T> l;
-                    if (grad)
+                    if (G is not null)
                     {
-                        l = kernel.LossGrad(yv, pv, out Vector256<T> g);
-                        (g * wv * scale).StoreUnsafe(ref MemoryMarshal.GetReference(b.Grad), (nuint)i);
+                        l = Kernel.LossGrad(yv, pv, out Vector256<T> g);
+                        (g * wv * scale).Store(G + i);
                     }
                     else
                     {
-                        l = kernel.Loss(yv, pv);
+                        l = Kernel.Loss(yv, pv);
                     }
 
-                    if (perSample)
+                    if (PerSample is not null)
                     {
-                        l.StoreUnsafe(ref MemoryMarshal.GetReference(b.PerSample), (nuint)i);
+                        l.Store(PerSample + i);
                     }
 
                     VMath.Accumulate(ref acc0, ref acc1, l * wv);
                 }
 
-                chunk = VMath.Sum(acc0, acc1);
+                total = VMath.Sum(acc0, acc1);
             }
 
             for (; i < end; i++)
             {
-                T w = b.WeightOf(i);
+                T w = Uniform ? Weight : W[i];
                 T l;
-                if (grad)
+                if (G is not null)
                 {
-                    l = kernel.LossGrad(b.Y[i], b.P[i], out T g);
-                    b.Grad[i] = g * w * b.GradScale;
+                    l = Kernel.LossGrad(Y[i], P[i], out T g);
+                    G[i] = g * w * GradScale;
                 }
                 else
                 {
-                    l = kernel.Loss(b.Y[i], b.P[i]);
+                    l = Kernel.Loss(Y[i], P[i]);
                 }
 
-                if (perSample)
+                if (PerSample is not null)
                 {
-                    b.PerSample[i] = l;
+                    PerSample[i] = l;
                 }
 
-                chunk += double.CreateTruncating(l * w);
+                total += double.CreateTruncating(l * w);
             }
 
-            total += chunk;
+            return total;
         }
-
-        return total;
     }
 
-    /// <summary>Contiguous rows of D elements (the reduced axis is the last one).</summary>
-    private static double Rows<T, TKernel>(TKernel kernel, scoped ref Batch<T> b, bool vectorize)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TKernel : struct, IPointwiseKernel<T>
-    {
-        int d = b.D, samples = b.Samples;
-        int rowsPerChunk = Math.Max(1, Chunk / Math.Max(d, 1));
-        T invD = T.One / T.CreateTruncating(d);
-        double total = 0;
-        for (int c = 0; c < samples; c += rowsPerChunk)
-        {
-            int end = Math.Min(samples, c + rowsPerChunk);
-            double chunk = 0;
-            for (int s = c; s < end; s++)
-            {
-                T w = b.WeightOf(s);
-                int off = s * d;
-                double sum = SumChunk(kernel, b.Y.Slice(off, d), b.P.Slice(off, d), b.Grad.IsEmpty ? default : b.Grad.Slice(off, d), w * b.GradScale * invD, vectorize);
-                T l = T.CreateTruncating(sum / d);
-                if (!b.PerSample.IsEmpty)
-                {
-                    b.PerSample[s] = l;
-                }
-
-                chunk += double.CreateTruncating(l) * double.CreateTruncating(w);
-            }
-
-            total += chunk;
-        }
-
-        return total;
-    }
-
-    /// <summary>The reduced axis is not the last one: strided scalar loops.</summary>
+    /// <summary>The reduced axis is not the last one: strided scalar loops (rare).</summary>
     private static double Strided<T, TKernel>(TKernel kernel, scoped ref Batch<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IPointwiseKernel<T>
@@ -175,13 +209,13 @@ internal static class PointwiseDriver
         {
             for (int i = 0; i < inner; i++)
             {
-                int s = o * inner + i;
+                int s = (o * inner) + i;
                 T w = b.WeightOf(s);
                 T factor = w * b.GradScale * invD;
                 double sum = 0;
                 for (int k = 0; k < d; k++)
                 {
-                    int idx = ((o * d) + k) * inner + i;
+                    int idx = (((o * d) + k) * inner) + i;
                     if (b.Grad.IsEmpty)
                     {
                         sum += double.CreateTruncating(kernel.Loss(b.Y[idx], b.P[idx]));
@@ -206,34 +240,31 @@ internal static class PointwiseDriver
         return total;
     }
 
-    /// <summary>Σ e over a contiguous stretch, writing factor · e' when a gradient span is given.</summary>
+    /// <summary>Σ e over a contiguous stretch, writing factor · e' when <paramref name="grad"/> is not null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double SumChunk<T, TKernel>(TKernel kernel, ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T factor, bool vectorize)
+    internal static double SumStretch<T, TKernel>(TKernel kernel, T* y, T* p, T* grad, int n, T factor, bool vectorize)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IPointwiseKernel<T>
     {
-        int n = p.Length, i = 0;
+        int i = 0;
         double sum = 0;
         if (vectorize && n >= Vector256<T>.Count)
         {
             Vector256<double> acc0 = default, acc1 = default;
-            ref T ry = ref MemoryMarshal.GetReference(y);
-            ref T rp = ref MemoryMarshal.GetReference(p);
-            if (grad.IsEmpty)
+            if (grad is null)
             {
                 for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
                 {
-                    VMath.Accumulate(ref acc0, ref acc1, kernel.Loss(Vector256.LoadUnsafe(ref ry, (nuint)i), Vector256.LoadUnsafe(ref rp, (nuint)i)));
+                    VMath.Accumulate(ref acc0, ref acc1, kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i)));
                 }
             }
             else
             {
-                ref T rg = ref MemoryMarshal.GetReference(grad);
                 Vector256<T> f = Vector256.Create(factor);
                 for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
                 {
-                    Vector256<T> l = kernel.LossGrad(Vector256.LoadUnsafe(ref ry, (nuint)i), Vector256.LoadUnsafe(ref rp, (nuint)i), out Vector256<T> g);
-                    (g * f).StoreUnsafe(ref rg, (nuint)i);
+                    Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
+                    (g * f).Store(grad + i);
                     VMath.Accumulate(ref acc0, ref acc1, l);
                 }
             }
@@ -241,7 +272,7 @@ internal static class PointwiseDriver
             sum = VMath.Sum(acc0, acc1);
         }
 
-        if (grad.IsEmpty)
+        if (grad is null)
         {
             for (; i < n; i++)
             {

@@ -15,7 +15,7 @@ internal interface IRowKernel<T>
     /// <param name="p">The prediction row.</param>
     /// <param name="grad">The gradient row to write, or empty.</param>
     /// <param name="coef">The sample's gradient coefficient.</param>
-    /// <param name="scratch">K elements of scratch space.</param>
+    /// <param name="scratch">2·K elements of scratch space.</param>
     /// <param name="vectorize">Whether Vector256 may be used.</param>
     T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize);
 }
@@ -28,7 +28,7 @@ internal interface ISparseRowKernel<T>
     /// <param name="p">The prediction row.</param>
     /// <param name="grad">The gradient row to write, or empty.</param>
     /// <param name="coef">The sample's gradient coefficient.</param>
-    /// <param name="scratch">K elements of scratch space.</param>
+    /// <param name="scratch">2·K elements of scratch space.</param>
     /// <param name="vectorize">Whether Vector256 may be used.</param>
     T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize);
 }
@@ -36,72 +36,19 @@ internal interface ISparseRowKernel<T>
 /// <summary>
 /// Drives row kernels over a <see cref="Batch{T}"/> whose D is the class axis. Rows along a non-last
 /// axis are gathered into scratch rows first. Σ_s W_s · L_s accumulates in double per fixed chunk of rows,
-/// chunks added in order.
+/// chunks added in order (<see cref="Chunked"/>), on one core or many.
 /// </summary>
-internal static class RowDriver
+internal static unsafe class RowDriver
 {
     public static double Run<T, TKernel>(TKernel kernel, scoped ref Batch<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IRowKernel<T>
     {
-        int k = b.D, samples = b.Samples;
-        bool vectorize = b.Vectorize && Vector256.IsHardwareAccelerated;
-        bool grad = !b.Grad.IsEmpty;
-        T[] rented = ArrayPool<T>.Shared.Rent(Math.Max(1, k * (b.Inner == 1 ? 1 : 4)));
-        try
+        fixed (T* y = b.Y, p = b.P, g = b.Grad, ps = b.PerSample, w = b.Weights)
         {
-            Span<T> scratch = rented.AsSpan(0, k);
-            int rowsPerChunk = Math.Max(1, PointwiseDriver.Chunk / Math.Max(k, 1));
-            double total = 0;
-            for (int c = 0; c < samples; c += rowsPerChunk)
-            {
-                int end = Math.Min(samples, c + rowsPerChunk);
-                double chunk = 0;
-                for (int s = c; s < end; s++)
-                {
-                    T w = b.WeightOf(s);
-                    T l;
-                    if (b.Inner == 1)
-                    {
-                        int off = s * k;
-                        l = kernel.Row(b.Y.Slice(off, k), b.P.Slice(off, k), grad ? b.Grad.Slice(off, k) : default, w * b.GradScale, scratch, vectorize);
-                    }
-                    else
-                    {
-                        Span<T> y = rented.AsSpan(k, k), p = rented.AsSpan(2 * k, k), g = rented.AsSpan(3 * k, k);
-                        int o = s / b.Inner, i = s % b.Inner, baseIdx = o * k * b.Inner + i;
-                        for (int j = 0; j < k; j++)
-                        {
-                            y[j] = b.Y[baseIdx + (j * b.Inner)];
-                            p[j] = b.P[baseIdx + (j * b.Inner)];
-                        }
-
-                        l = kernel.Row(y, p, grad ? g : default, w * b.GradScale, scratch, vectorize);
-                        if (grad)
-                        {
-                            for (int j = 0; j < k; j++)
-                            {
-                                b.Grad[baseIdx + (j * b.Inner)] = g[j];
-                            }
-                        }
-                    }
-
-                    if (!b.PerSample.IsEmpty)
-                    {
-                        b.PerSample[s] = l;
-                    }
-
-                    chunk += double.CreateTruncating(l) * double.CreateTruncating(w);
-                }
-
-                total += chunk;
-            }
-
-            return total;
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(rented);
+            var job = new DenseJob<T, TKernel> { Kernel = kernel };
+            job.Common = Common(ref b, y, p, g, ps, w);
+            return Chunked.Sum(job, job.Common.Chunks, b.MaxDegreeOfParallelism);
         }
     }
 
@@ -110,53 +57,176 @@ internal static class RowDriver
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, ISparseRowKernel<T>
     {
-        int k = b.D, samples = b.Samples;
-        bool vectorize = b.Vectorize && Vector256.IsHardwareAccelerated;
-        bool grad = !b.Grad.IsEmpty;
-        T[] rented = ArrayPool<T>.Shared.Rent(Math.Max(1, k));
-        try
+        fixed (T* p = b.P, g = b.Grad, ps = b.PerSample, w = b.Weights)
+        fixed (long* labels = b.Labels)
         {
-            Span<T> scratch = rented.AsSpan(0, k);
-            int rowsPerChunk = Math.Max(1, PointwiseDriver.Chunk / Math.Max(k, 1));
-            double total = 0;
-            for (int c = 0; c < samples; c += rowsPerChunk)
+            var job = new SparseJob<T, TKernel> { Kernel = kernel, Labels = labels, Ignore = ignoreClass ?? long.MinValue, HasIgnore = ignoreClass is not null };
+            job.Common = Common(ref b, null, p, g, ps, w);
+            return Chunked.Sum(job, job.Common.Chunks, b.MaxDegreeOfParallelism);
+        }
+    }
+
+    private static Rows<T> Common<T>(scoped ref Batch<T> b, T* y, T* p, T* g, T* ps, T* w)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = b.D;
+        int rowsPerChunk = Math.Max(1, PointwiseDriver.Chunk / Math.Max(k, 1));
+        return new Rows<T>
+        {
+            Y = y,
+            P = p,
+            G = b.Grad.IsEmpty ? null : g,
+            PerSample = b.PerSample.IsEmpty ? null : ps,
+            W = w,
+            K = k,
+            Inner = b.Inner,
+            Samples = b.Samples,
+            RowsPerChunk = rowsPerChunk,
+            Chunks = (b.Samples + rowsPerChunk - 1) / rowsPerChunk,
+            Uniform = b.UniformWeight,
+            Weight = b.Weight,
+            GradScale = b.GradScale,
+            Vectorize = b.Vectorize && Vector256.IsHardwareAccelerated,
+        };
+    }
+
+    /// <summary>Pinned buffers and geometry shared by the row jobs.</summary>
+    private struct Rows<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* Y;
+        public T* P;
+        public T* G;
+        public T* PerSample;
+        public T* W;
+        public int K;
+        public int Inner;
+        public int Samples;
+        public int RowsPerChunk;
+        public int Chunks;
+        public bool Uniform;
+        public T Weight;
+        public T GradScale;
+        public bool Vectorize;
+
+        public readonly T WeightOf(int s) => Uniform ? Weight : W[s];
+    }
+
+    private struct DenseJob<T, TKernel> : IChunkJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IRowKernel<T>
+    {
+        public TKernel Kernel;
+        public Rows<T> Common;
+
+        public readonly double Run(int chunk)
+        {
+            Rows<T> r = Common;
+            int k = r.K, first = chunk * r.RowsPerChunk, end = Math.Min(r.Samples, first + r.RowsPerChunk);
+            T[] rented = ArrayPool<T>.Shared.Rent(Math.Max(1, k * (r.Inner == 1 ? 2 : 5)));
+            try
             {
-                int end = Math.Min(samples, c + rowsPerChunk);
-                double chunk = 0;
-                for (int s = c; s < end; s++)
+                Span<T> scratch = rented.AsSpan(0, 2 * k);
+                double total = 0;
+                for (int s = first; s < end; s++)
                 {
-                    int off = s * k;
-                    long label = b.Labels[s];
+                    T w = r.WeightOf(s);
                     T l;
-                    if (label == ignoreClass)
+                    if (r.Inner == 1)
+                    {
+                        long off = (long)s * k;
+                        l = Kernel.Row(new ReadOnlySpan<T>(r.Y + off, k), new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize);
+                    }
+                    else
+                    {
+                        // The class axis is not the last one: gather the row, run, scatter the gradient.
+                        Span<T> y = rented.AsSpan(2 * k, k), p = rented.AsSpan(3 * k, k), g = rented.AsSpan(4 * k, k);
+                        int o = s / r.Inner, i = s % r.Inner;
+                        long baseIdx = ((long)o * k * r.Inner) + i;
+                        for (int j = 0; j < k; j++)
+                        {
+                            y[j] = r.Y[baseIdx + ((long)j * r.Inner)];
+                            p[j] = r.P[baseIdx + ((long)j * r.Inner)];
+                        }
+
+                        l = Kernel.Row(y, p, r.G is null ? default : g, w * r.GradScale, scratch, r.Vectorize);
+                        if (r.G is not null)
+                        {
+                            for (int j = 0; j < k; j++)
+                            {
+                                r.G[baseIdx + ((long)j * r.Inner)] = g[j];
+                            }
+                        }
+                    }
+
+                    if (r.PerSample is not null)
+                    {
+                        r.PerSample[s] = l;
+                    }
+
+                    total += double.CreateTruncating(l) * double.CreateTruncating(w);
+                }
+
+                return total;
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private struct SparseJob<T, TKernel> : IChunkJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, ISparseRowKernel<T>
+    {
+        public TKernel Kernel;
+        public Rows<T> Common;
+        public long* Labels;
+        public long Ignore;
+        public bool HasIgnore;
+
+        public readonly double Run(int chunk)
+        {
+            Rows<T> r = Common;
+            int k = r.K, first = chunk * r.RowsPerChunk, end = Math.Min(r.Samples, first + r.RowsPerChunk);
+            T[] rented = ArrayPool<T>.Shared.Rent(Math.Max(1, 2 * k));
+            try
+            {
+                Span<T> scratch = rented.AsSpan(0, 2 * k);
+                double total = 0;
+                for (int s = first; s < end; s++)
+                {
+                    long off = (long)s * k;
+                    long label = Labels[s];
+                    T l;
+                    if (HasIgnore && label == Ignore)
                     {
                         l = T.Zero;
-                        if (grad)
+                        if (r.G is not null)
                         {
-                            b.Grad.Slice(off, k).Clear();
+                            new Span<T>(r.G + off, k).Clear();
                         }
                     }
                     else
                     {
-                        T w = b.WeightOf(s);
-                        l = kernel.Row(label, b.P.Slice(off, k), grad ? b.Grad.Slice(off, k) : default, w * b.GradScale, scratch, vectorize);
-                        chunk += double.CreateTruncating(l) * double.CreateTruncating(w);
+                        T w = r.WeightOf(s);
+                        l = Kernel.Row(label, new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize);
+                        total += double.CreateTruncating(l) * double.CreateTruncating(w);
                     }
 
-                    if (!b.PerSample.IsEmpty)
+                    if (r.PerSample is not null)
                     {
-                        b.PerSample[s] = l;
+                        r.PerSample[s] = l;
                     }
                 }
 
-                total += chunk;
+                return total;
             }
-
-            return total;
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(rented);
+            finally
+            {
+                ArrayPool<T>.Shared.Return(rented);
+            }
         }
     }
 }

@@ -347,60 +347,50 @@ public sealed class SparseCategoricalCrossentropy : Loss
         {
             int k = p.Length, t = (int)label;
             ReadOnlySpan<T> x = p;
-            T[]? logs = null;
+            Span<T> exps = scratch[..k];
             if (probabilities)
             {
-                logs = System.Buffers.ArrayPool<T>.Shared.Rent(k);
+                Span<T> logs = scratch.Slice(k, k);
                 for (int j = 0; j < k; j++)
                 {
                     logs[j] = T.Log(VMath.Clip(p[j], Lo, Hi));
                 }
 
-                x = logs.AsSpan(0, k);
+                x = logs;
             }
 
-            try
+            T m = SoftmaxRows.Max(x, vectorize);
+            T se = SoftmaxRows.ExpShifted(x, m, exps, vectorize);
+            T loss = T.Log(se) + ((T.One - ls) * (m - x[t]));
+            T kT = T.CreateTruncating(k);
+            if (ls != T.Zero)
             {
-                T m = SoftmaxRows.Max(x, vectorize);
-                T se = SoftmaxRows.ExpShifted(x, m, scratch, vectorize);
-                T loss = T.Log(se) + ((T.One - ls) * (m - x[t]));
-                T kT = T.CreateTruncating(k);
-                if (ls != T.Zero)
+                double shifted = 0;
+                for (int j = 0; j < k; j++)
                 {
-                    double shifted = 0;
-                    for (int j = 0; j < k; j++)
+                    shifted += double.CreateTruncating(m - x[j]);
+                }
+
+                loss += ls / kT * T.CreateTruncating(shifted);
+            }
+
+            if (!grad.IsEmpty)
+            {
+                T inv = T.One / se, off = ls / kT;
+                for (int j = 0; j < k; j++)
+                {
+                    T target = j == t ? T.One - ls + off : off;
+                    T g = (exps[j] * inv) - target;
+                    if (probabilities)
                     {
-                        shifted += double.CreateTruncating(m - x[j]);
+                        g = p[j] < Lo || p[j] > Hi ? T.Zero : g / VMath.Clip(p[j], Lo, Hi);
                     }
 
-                    loss += ls / kT * T.CreateTruncating(shifted);
-                }
-
-                if (!grad.IsEmpty)
-                {
-                    T inv = T.One / se, off = ls / kT;
-                    for (int j = 0; j < k; j++)
-                    {
-                        T target = j == t ? T.One - ls + off : off;
-                        T g = (scratch[j] * inv) - target;
-                        if (probabilities)
-                        {
-                            g = p[j] < Lo || p[j] > Hi ? T.Zero : g / VMath.Clip(p[j], Lo, Hi);
-                        }
-
-                        grad[j] = coef * g;
-                    }
-                }
-
-                return loss;
-            }
-            finally
-            {
-                if (logs is not null)
-                {
-                    System.Buffers.ArrayPool<T>.Shared.Return(logs);
+                    grad[j] = coef * g;
                 }
             }
+
+            return loss;
         }
     }
 }
