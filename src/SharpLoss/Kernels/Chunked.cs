@@ -32,10 +32,17 @@ internal static class Chunked
             return total;
         }
 
+        return Parallel(job, chunks, workers);
+    }
+
+    // Kept apart from Sum so that the lambda's closure is only allocated when cores are actually used.
+    private static double Parallel<TJob>(TJob job, int chunks, int workers)
+        where TJob : struct, IChunkJob
+    {
         double[] slots = ArrayPool<double>.Shared.Rent(chunks);
         try
         {
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            System.Threading.Tasks.Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
             {
                 for (int c = w; c < chunks; c += workers)
                 {

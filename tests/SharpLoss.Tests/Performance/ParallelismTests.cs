@@ -1,0 +1,227 @@
+using SharpLoss.Internals;
+
+namespace SharpLoss.Tests.Performance;
+
+/// <summary>
+/// Determinism across thread counts, the allocation-free span path, and the accuracy of large sums. These are
+/// properties, not timings: nothing here measures speed.
+/// </summary>
+public class ParallelismTests
+{
+    private const int Large = (1 << 20) + 37; // 64 chunks of 16 Ki plus a ragged tail: the parallel path runs.
+
+    private static float[] Random(int n, int seed, float lo, float hi)
+    {
+        var rng = new Random(seed);
+        var a = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = lo + ((hi - lo) * (float)rng.NextDouble());
+        }
+
+        return a;
+    }
+
+    private static float[] Binary(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var a = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = rng.Next(2);
+        }
+
+        return a;
+    }
+
+    public static TheoryData<string> PointwiseLosses => new() { "bce-logits", "bce-probs", "bce-probs-tfk2", "mse", "mae" };
+
+    private static Loss Make(string kind, int degree) => kind switch
+    {
+        "bce-logits" => new BinaryCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = degree },
+        "bce-probs" => new BinaryCrossentropy() { MaxDegreeOfParallelism = degree },
+        "bce-probs-tfk2" => new BinaryCrossentropy(semantics: LossSemantics.TfKeras2) { MaxDegreeOfParallelism = degree },
+        "mse" => new MeanSquaredError() { MaxDegreeOfParallelism = degree },
+        _ => new MeanAbsoluteError() { MaxDegreeOfParallelism = degree },
+    };
+
+    [Theory]
+    [MemberData(nameof(PointwiseLosses))]
+    public void PointwiseValueAndGradient_OneVersusManyThreads_BitIdentical(string kind)
+    {
+        float[] y = Binary(Large, 1);
+        float[] p = kind == "bce-logits" ? Random(Large, 2, -8, 8) : Random(Large, 2, 0, 1);
+        var g1 = new float[Large];
+        var g2 = new float[Large];
+        var gAll = new float[Large];
+        float v1 = Make(kind, 1).ValueAndGradientInto(y, p, g1);
+        float v2 = Make(kind, 2).ValueAndGradientInto(y, p, g2);
+        float vAll = Make(kind, 0).ValueAndGradientInto(y, p, gAll);
+        Assert.Equal(BitConverter.SingleToInt32Bits(v1), BitConverter.SingleToInt32Bits(v2));
+        Assert.Equal(BitConverter.SingleToInt32Bits(v1), BitConverter.SingleToInt32Bits(vAll));
+        Assert.True(g1.AsSpan().SequenceEqual(g2), "gradients differ between 1 and 2 threads");
+        Assert.True(g1.AsSpan().SequenceEqual(gAll), "gradients differ between 1 thread and all cores");
+    }
+
+    [Fact]
+    public void WeightedRows_OneVersusManyThreads_BitIdentical()
+    {
+        // (N, 3) BCE with per-sample weights and Reduction.None: the per-row path with a per-sample output.
+        int n = Large / 3;
+        float[] y = Binary(n * 3, 3), p = Random(n * 3, 4, -5, 5), w = Random(n, 5, 0, 2);
+        var one = new BinaryCrossentropy(fromLogits: true, reduction: Reduction.None) { MaxDegreeOfParallelism = 1 };
+        var two = new BinaryCrossentropy(fromLogits: true, reduction: Reduction.None) { MaxDegreeOfParallelism = 2 };
+        var yIn = new LossInput<float>(y, n, 3);
+        var pIn = new LossInput<float>(p, n, 3);
+        float[] a = one.Call(yIn, pIn, w).ToArray(), b = two.Call(new LossInput<float>(y, n, 3), new LossInput<float>(p, n, 3), w).ToArray();
+        Assert.True(a.AsSpan().SequenceEqual(b));
+        var ga = new float[n * 3];
+        var gb = new float[n * 3];
+        var mean1 = new BinaryCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = 1 };
+        var mean2 = new BinaryCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = 2 };
+        float va = mean1.ValueAndGradientInto(new LossInput<float>(y, n, 3), new LossInput<float>(p, n, 3), ga, w);
+        float vb = mean2.ValueAndGradientInto(new LossInput<float>(y, n, 3), new LossInput<float>(p, n, 3), gb, w);
+        Assert.Equal(BitConverter.SingleToInt32Bits(va), BitConverter.SingleToInt32Bits(vb));
+        Assert.True(ga.AsSpan().SequenceEqual(gb));
+    }
+
+    [Fact]
+    public void SoftmaxRows_OneVersusManyThreads_BitIdentical()
+    {
+        const int rows = 4096, k = 100; // 25 chunks of rows
+        float[] logits = Random(rows * k, 6, -6, 6);
+        var onehot = new float[rows * k];
+        var ids = new int[rows];
+        var rng = new Random(7);
+        for (int r = 0; r < rows; r++)
+        {
+            ids[r] = rng.Next(k);
+            onehot[(r * k) + ids[r]] = 1;
+        }
+
+        var g1 = new float[rows * k];
+        var g2 = new float[rows * k];
+        float c1 = new CategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = 1 }.ValueAndGradientInto(new LossInput<float>(onehot, rows, k), new LossInput<float>(logits, rows, k), g1);
+        float c2 = new CategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = 2 }.ValueAndGradientInto(new LossInput<float>(onehot, rows, k), new LossInput<float>(logits, rows, k), g2);
+        Assert.Equal(BitConverter.SingleToInt32Bits(c1), BitConverter.SingleToInt32Bits(c2));
+        Assert.True(g1.AsSpan().SequenceEqual(g2));
+
+        float s1 = new SparseCategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = 1 }.ValueAndGradientInto(new LossInput<int>(ids, rows), new LossInput<float>(logits, rows, k), g1);
+        float s2 = new SparseCategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = 2 }.ValueAndGradientInto(new LossInput<int>(ids, rows), new LossInput<float>(logits, rows, k), g2);
+        Assert.Equal(BitConverter.SingleToInt32Bits(s1), BitConverter.SingleToInt32Bits(s2));
+        Assert.True(g1.AsSpan().SequenceEqual(g2));
+
+        // Sparse and one-hot categorical agree (same math on the same rows).
+        Assert.Equal(c1, s1, 1e-6f);
+    }
+
+    [Theory]
+    [InlineData("bce-logits")]
+    [InlineData("bce-probs")]
+    [InlineData("mse")]
+    [InlineData("mae")]
+    [InlineData("cce")]
+    [InlineData("scce")]
+    public void SpanPath_1KElements_AllocatesNothing(string kind)
+    {
+        const int n = 1000;
+        float[] y = Binary(n, 8), p = Random(n, 9, 0.01f, 0.99f), grad = new float[n];
+        int[] ids = new int[n / 10];
+        Loss loss = kind switch
+        {
+            "cce" => new CategoricalCrossentropy(),
+            "scce" => new SparseCategoricalCrossentropy(),
+            _ => Make(kind, 0),
+        };
+
+        // Steady state: the JIT's tiering allocates a little while it recompiles hot methods, so measure rounds of
+        // calls until one round allocates nothing (or give up after ~3 s and report the last round).
+        long allocated = -1;
+        float v = 0;
+        for (int round = 0; round < 30 && allocated != 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 200; i++)
+            {
+                v += RunOnce(kind, loss, y, p, ids, grad);
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated != 0)
+            {
+                Thread.Sleep(100);
+            }
+        }
+
+        Assert.True(float.IsFinite(v));
+        Assert.Equal(0, allocated);
+    }
+
+    private static float RunOnce(string kind, Loss loss, float[] y, float[] p, int[] ids, float[] grad)
+    {
+        int n = y.Length;
+        ReadOnlySpan<float> ys = y, ps = p;
+        if (kind == "scce")
+        {
+            return ((SparseCategoricalCrossentropy)loss).ValueAndGradientInto(new LossInput<int>(ids, n / 10), new LossInput<float>(ps, n / 10, 10), grad);
+        }
+
+        return kind == "cce"
+            ? loss.ValueAndGradientInto(new LossInput<float>(ys, n / 10, 10), new LossInput<float>(ps, n / 10, 10), grad)
+            : loss.ValueAndGradientInto(new LossInput<float>(ys, n), new LossInput<float>(ps, n), grad);
+    }
+
+    [Fact]
+    public void Sum_16MElements_WithinOneUlpOfExactDoubleSum()
+    {
+        // The exact value: the float32 element terms (y - p)^2, summed in double. The bound is 1e-7 relative.
+        const int n = 16 * 1024 * 1024;
+        float[] y = Random(n, 10, -1, 1), p = Random(n, 11, -1, 1);
+        double exact = 0;
+        for (int i = 0; i < n; i++)
+        {
+            float d = y[i] - p[i];
+            exact += d * d;
+        }
+
+        // Shape (n, 1): one per-sample loss per element, so Reduction.Sum adds 16M terms.
+        float sum = new MeanSquaredError(Reduction.Sum).Compute(new LossInput<float>(y, n, 1), new LossInput<float>(p, n, 1));
+        Assert.True(Math.Abs(sum - exact) / exact <= 1e-7, $"sum {sum}, exact {exact}, relative error {Math.Abs(sum - exact) / exact:E2}");
+
+        // The naive float accumulation TensorPrimitives-style is far worse: a sanity check that the bound is not trivial.
+        float naive = 0;
+        for (int i = 0; i < n; i++)
+        {
+            float d = y[i] - p[i];
+            naive += d * d;
+        }
+
+        Assert.True(Math.Abs(naive - exact) / exact > 1e-6, $"naive float sum unexpectedly accurate: {naive} vs {exact}");
+    }
+
+    [Fact]
+    public void ScalarAndVectorPaths_LargeInput_AgreeClosely()
+    {
+        float[] y = Binary(Large, 12), p = Random(Large, 13, -10, 10);
+        var loss = new BinaryCrossentropy(fromLogits: true);
+        var gv = new float[Large];
+        var gs = new float[Large];
+        float vv = loss.ValueAndGradientInto(y, p, gv);
+        float vs;
+        KernelSwitch.ForceScalar = true;
+        try
+        {
+            vs = new BinaryCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = 1 }.ValueAndGradientInto(y, p, gs);
+        }
+        finally
+        {
+            KernelSwitch.ForceScalar = false;
+        }
+
+        Assert.Equal(vs, vv, 1e-6f * Math.Abs(vs));
+        for (int i = 0; i < Large; i++)
+        {
+            Assert.True(Math.Abs(gv[i] - gs[i]) <= 1e-12f + (4e-6f * Math.Abs(gs[i])), $"gradient {i}: vector {gv[i]} vs scalar {gs[i]}");
+        }
+    }
+}
