@@ -6,7 +6,7 @@ namespace SharpLoss.Kernels;
 
 /// <summary>
 /// Element-type-generic math for the kernels: <c>Vector256</c> transcendental functions dispatched to the
-/// <see cref="float"/> or <see cref="double"/> implementation (the type tests fold away in the JIT), the
+/// <see cref="float"/> (<see cref="FastMath"/>) or <see cref="double"/> (runtime) implementation (the type tests fold away in the JIT), the
 /// scalar counterparts, and double-precision accumulation.
 /// </summary>
 internal static class VMath
@@ -16,7 +16,7 @@ internal static class VMath
     {
         if (typeof(T) == typeof(float))
         {
-            return Vector256.Exp(x.AsSingle()).As<float, T>();
+            return FastMath.Exp(x.AsSingle()).As<float, T>();
         }
 
         if (typeof(T) == typeof(double))
@@ -32,7 +32,7 @@ internal static class VMath
     {
         if (typeof(T) == typeof(float))
         {
-            return Vector256.Log(x.AsSingle()).As<float, T>();
+            return FastMath.Log(x.AsSingle()).As<float, T>();
         }
 
         if (typeof(T) == typeof(double))
@@ -51,6 +51,11 @@ internal static class VMath
     public static Vector256<T> Log1pSmall<T>(Vector256<T> e)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float))
+        {
+            return FastMath.Log1p(e.AsSingle()).As<float, T>();
+        }
+
         Vector256<T> one = Vector256<T>.One;
         Vector256<T> u = one + e;
         Vector256<T> r = Log(u) * (e / (u - one));

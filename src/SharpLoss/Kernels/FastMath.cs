@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SharpLoss.Kernels;
+
+/// <summary>
+/// Float32 exp and log for the kernels, about 5x faster than the runtime's <c>Vector256.Exp</c>/<c>Log</c> (which
+/// widen to double), with their accuracy measured by the tests over the float range the losses use:
+/// <list type="bullet">
+/// <item><description><see cref="Exp"/>: Cody–Waite range reduction x = n·ln 2 + r, degree-6 polynomial (Cephes expf
+/// coefficients); at most 2 ulp for results in the normal range, subnormal results down to x = −103.97, then 0; +∞ above
+/// 88.72; NaN for NaN.</description></item>
+/// <item><description><see cref="Log"/>: x = m·2^e with m in [√½, √2), degree-9 polynomial in m − 1 (Cephes logf
+/// coefficients); at most 2 ulp for normal and subnormal x &gt; 0; −∞ at 0, NaN below 0 or for NaN, +∞ at +∞.</description></item>
+/// <item><description><see cref="Log1p"/> for e in [0, 1]: 2·atanh(e/(2 + e)) as an odd polynomial; at most 2 ulp, exact
+/// for tiny e (no 1 + e rounding).</description></item>
+/// </list>
+/// </summary>
+internal static class FastMath
+{
+    private const float ExpHi = 88.72283935546875f;
+    private const float ExpLo = -103.972076f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        Vector256<float> xc = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpLo)), Vector256.Create(ExpHi));
+        Vector256<float> n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
+        Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
+        Vector256<float> z = r * r;
+        Vector256<float> p = Vector256.Create(1.9875691500E-4f);
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073E-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
+        p = Vector256.FusedMultiplyAdd(p, z, r) + Vector256<float>.One;
+        // 2^n as 2^a · 2^b with a = n >> 1, b = n − a, both normal for n in [−150, 128]: results near FLT_MAX and
+        // subnormal results come out right.
+        Vector256<int> ni = Vector256.ConvertToInt32(n);
+        Vector256<int> a = Vector256.ShiftRightArithmetic(ni, 1);
+        Vector256<float> scaleA = ((a + Vector256.Create(127)) << 23).AsSingle();
+        Vector256<float> scaleB = ((ni - a + Vector256.Create(127)) << 23).AsSingle();
+        Vector256<float> result = p * scaleA * scaleB;
+        result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(ExpLo)), Vector256<float>.Zero, result);
+        result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(ExpHi)), Vector256.Create(float.PositiveInfinity), result);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Log(Vector256<float> x)
+    {
+        // Subnormals: scale into the normal range first.
+        Vector256<float> tiny = Vector256.LessThan(x, Vector256.Create(1.17549435e-38f));
+        Vector256<float> xs = Vector256.ConditionalSelect(tiny, x * Vector256.Create(8388608f), x);
+        Vector256<int> bits = xs.AsInt32();
+        Vector256<int> exponent = Vector256.ShiftRightLogical(bits, 23) - Vector256.Create(126);
+        Vector256<float> e = Vector256.ConvertToSingle(exponent) - (tiny & Vector256.Create(23f));
+        Vector256<float> m = ((bits & Vector256.Create(0x007FFFFF)) | Vector256.Create(0x3F000000)).AsSingle(); // [0.5, 1)
+        Vector256<float> small = Vector256.LessThan(m, Vector256.Create(0.707106781186547524f));
+        e -= small & Vector256<float>.One;
+        m = m + (small & m) - Vector256<float>.One;
+        Vector256<float> z = m * m;
+        Vector256<float> p = Vector256.Create(7.0376836292E-2f);
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.1514610310E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(1.1676998740E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.2420140846E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(1.4249322787E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.6668057665E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(2.0000714765E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-2.4999993993E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(3.3333331174E-1f));
+        Vector256<float> y = p * m * z;
+        y = Vector256.FusedMultiplyAdd(e, Vector256.Create(-2.12194440e-4f), y);
+        y = Vector256.FusedMultiplyAdd(z, Vector256.Create(-0.5f), y);
+        Vector256<float> result = Vector256.FusedMultiplyAdd(e, Vector256.Create(0.693359375f), m + y);
+
+        result = Vector256.ConditionalSelect(Vector256.Equals(x, Vector256<float>.Zero), Vector256.Create(float.NegativeInfinity), result);
+        result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256.Create(float.NaN), result);
+        result = Vector256.ConditionalSelect(Vector256.Equals(x, Vector256.Create(float.PositiveInfinity)), x, result);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+    }
+
+    /// <summary>log(1 + e) for e in [0, 1] as 2·atanh(s), s = e/(2 + e) ∈ [0, 1/3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Log1p(Vector256<float> e)
+    {
+        Vector256<float> s = e / (Vector256.Create(2f) + e);
+        Vector256<float> s2 = s * s;
+        Vector256<float> p = Vector256.Create(2f / 15);
+        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 13));
+        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 11));
+        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 9));
+        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 7));
+        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 5));
+        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 3));
+        p *= s2;
+        return Vector256.FusedMultiplyAdd(p, s, s + s);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Runtime.Intrinsics;
+using SharpLoss.Kernels;
+
+namespace SharpLoss.Tests.Kernels;
+
+/// <summary>
+/// Accuracy of the float32 fast exp/log/log1p against the correctly rounded value ((float) of the double-precision
+/// function), measured in ulps over strided sweeps of the float bit patterns of the ranges the losses use.
+/// </summary>
+public class FastMathAccuracyTests
+{
+    private static double Ulps(float got, double exact)
+    {
+        float reference = (float)exact;
+        if (got == reference || (float.IsNaN(got) && double.IsNaN(exact)))
+        {
+            return 0;
+        }
+
+        if (float.IsInfinity(reference) || float.IsInfinity(got))
+        {
+            return double.PositiveInfinity;
+        }
+
+        // The ulp of the reference (subnormal results have the fixed ulp 2^-149).
+        float next = MathF.BitIncrement(Math.Abs(reference));
+        double ulp = next - Math.Abs(reference);
+        return Math.Abs(got - exact) / ulp;
+    }
+
+    private static (double MaxUlps, float At) Sweep(Func<Vector256<float>, Vector256<float>> f, Func<double, double> exact, float from, float to, int stride)
+    {
+        double max = 0;
+        float at = float.NaN;
+        var buf = new float[8];
+        int count = 0;
+        void Flush()
+        {
+            Vector256<float> r = f(Vector256.Create(buf));
+            for (int j = 0; j < count; j++)
+            {
+                double u = Ulps(r[j], exact(buf[j]));
+                if (u > max)
+                {
+                    max = u;
+                    at = buf[j];
+                }
+            }
+
+            count = 0;
+        }
+
+        // Walk the bit patterns between the two bounds (sign handled by walking magnitudes on each side of 0).
+        foreach ((float lo, float hi) in new[] { (Math.Max(from, 0f), Math.Max(to, 0f)), (Math.Max(-to, 0f), Math.Max(-from, 0f)) })
+        {
+            bool negative = lo == Math.Max(-to, 0f) && hi == Math.Max(-from, 0f) && from < 0;
+            if (hi <= lo && !(hi == 0 && lo == 0))
+            {
+                continue;
+            }
+
+            for (long bits = BitConverter.SingleToInt32Bits(lo); bits <= BitConverter.SingleToInt32Bits(hi); bits += stride)
+            {
+                float x = BitConverter.Int32BitsToSingle((int)bits);
+                buf[count++] = negative ? -x : x;
+                if (count == 8)
+                {
+                    Flush();
+                }
+            }
+        }
+
+        if (count > 0)
+        {
+            for (int j = count; j < 8; j++)
+            {
+                buf[j] = buf[0];
+            }
+
+            count = 8;
+            Flush();
+        }
+
+        return (max, at);
+    }
+
+    [Fact]
+    public void Exp_OverItsRange_AtMostTwoUlps()
+    {
+        // Results in the normal range: x in [-87.3, 88.72].
+        var (ulps, at) = Sweep(FastMath.Exp, Math.Exp, -87.3f, 88.72f, 61);
+        Assert.True(ulps <= 2, $"exp: {ulps:F2} ulp at x = {at:R}");
+    }
+
+    [Fact]
+    public void Exp_SubnormalAndSpecialInputs_AsIeee()
+    {
+        Vector256<float> r = FastMath.Exp(Vector256.Create(-100f, -104f, -1e4f, 89f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 0f));
+        Assert.Equal((float)Math.Exp(-100), r[0], 2e-44f);           // subnormal result, within 2^-149 steps
+        Assert.Equal(0f, r[1]);                                       // below the smallest subnormal
+        Assert.Equal(0f, r[2]);
+        Assert.Equal(float.PositiveInfinity, r[3]);                   // e^89 > FLT_MAX
+        Assert.Equal(float.PositiveInfinity, r[4]);
+        Assert.Equal(0f, r[5]);
+        Assert.True(float.IsNaN(r[6]));
+        Assert.Equal(1f, r[7]);                                       // e^0 = 1 exactly
+    }
+
+    [Fact]
+    public void Log_PositiveFloats_AtMostTwoUlps()
+    {
+        var (ulps, at) = Sweep(FastMath.Log, Math.Log, float.Epsilon, float.MaxValue, 257);
+        Assert.True(ulps <= 2, $"log: {ulps:F2} ulp at x = {at:R}");
+    }
+
+    [Fact]
+    public void Log_NearOne_AtMostTwoUlps()
+    {
+        // Where log(x) is tiny, relative accuracy is hardest: [0.5, 2] densely.
+        var (ulps, at) = Sweep(FastMath.Log, Math.Log, 0.5f, 2f, 3);
+        Assert.True(ulps <= 2, $"log: {ulps:F2} ulp at x = {at:R}");
+    }
+
+    [Fact]
+    public void Log_SpecialInputs_AsIeee()
+    {
+        Vector256<float> r = FastMath.Log(Vector256.Create(0f, -0f, -1f, float.PositiveInfinity, float.NaN, 1f, float.Epsilon, 1e-7f));
+        Assert.Equal(float.NegativeInfinity, r[0]);
+        Assert.Equal(float.NegativeInfinity, r[1]);
+        Assert.True(float.IsNaN(r[2]));
+        Assert.Equal(float.PositiveInfinity, r[3]);
+        Assert.True(float.IsNaN(r[4]));
+        Assert.Equal(0f, r[5]);                                      // log 1 = 0 exactly
+        Assert.Equal(-103.27893f, r[6], 1e-4f);                      // log(2^-149) = -149 ln 2
+        Assert.Equal(-16.118095f, r[7], 2e-6f);                      // -log(f32(1e-7)): Keras's saturated BCE term
+    }
+
+    [Fact]
+    public void Log1p_UnitInterval_AtMostTwoUlps()
+    {
+        // Reference: log1p in double (a Taylor series below 1e-4, where 1 + x would round in double).
+        static double Log1pExact(double x) => x < 1e-4 ? x - (x * x / 2) + (x * x * x / 3) - (x * x * x * x / 4) : Math.Log(1 + x);
+        var (ulps, at) = Sweep(FastMath.Log1p, Log1pExact, 0f, 1f, 61);
+        Assert.True(ulps <= 2, $"log1p: {ulps:F2} ulp at e = {at:R}");
+    }
+}
