@@ -137,7 +137,7 @@ internal ref struct WeightPlan<T>
                     valid += m ? 1 : 0;
                 }
 
-                plan.AllMaskedNaN = valid == 0 && rule == WeightRule.TfKeras2;
+                plan.AllMaskedNaN = valid == 0 && total > 0 && rule == WeightRule.TfKeras2;
                 factor = valid == 0
                     ? (rule == WeightRule.Keras3 ? T.Zero : T.PositiveInfinity)
                     : T.CreateTruncating((double)total) / T.CreateTruncating((double)valid);

@@ -84,9 +84,25 @@ internal static class FastMath
 
     /// <summary>log(1 + e) for e in [0, 1] as 2·atanh(s), s = e/(2 + e) ∈ [0, 1/3].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Log1p(Vector256<float> e)
+    public static Vector256<float> Log1p(Vector256<float> e) => Atanh2(e / (Vector256.Create(2f) + e));
+
+    /// <summary>
+    /// log(1 + e) and 1/(1 + e) for e in [0, 1] with one division: r = 1/((1 + e)(2 + e)), 1/(1 + e) = (2 + e)·r and
+    /// s = e/(2 + e) = e·(1 + e)·r. Used by the sigmoid losses, which need both.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Log1pAndReciprocal(Vector256<float> e, out Vector256<float> reciprocal)
     {
-        Vector256<float> s = e / (Vector256.Create(2f) + e);
+        Vector256<float> d1 = Vector256<float>.One + e, d2 = Vector256.Create(2f) + e;
+        Vector256<float> r = Vector256<float>.One / (d1 * d2);
+        reciprocal = d2 * r;
+        return Atanh2(e * d1 * r);
+    }
+
+    /// <summary>2·atanh(s) = log((1 + s)/(1 − s)) for s in [0, 1/3], odd polynomial to s^15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Atanh2(Vector256<float> s)
+    {
         Vector256<float> s2 = s * s;
         Vector256<float> p = Vector256.Create(2f / 15);
         p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 13));

@@ -62,6 +62,22 @@ internal static class VMath
         return Vector256.ConditionalSelect(Vector256.Equals(u, one), e, r);
     }
 
+    /// <summary>log(1 + e) and 1/(1 + e) for e in [0, 1] (one division for float).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Log1pAndReciprocal<T>(Vector256<T> e, out Vector256<T> reciprocal)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector256<float> l = FastMath.Log1pAndReciprocal(e.AsSingle(), out Vector256<float> r);
+            reciprocal = r.As<float, T>();
+            return l.As<float, T>();
+        }
+
+        reciprocal = Vector256<T>.One / (Vector256<T>.One + e);
+        return Log1pSmall(e);
+    }
+
     /// <summary>Scalar twin of <see cref="Log1pSmall{T}(Vector256{T})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Log1pSmall<T>(T e)

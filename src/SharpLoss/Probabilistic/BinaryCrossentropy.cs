@@ -126,11 +126,11 @@ public sealed class BinaryCrossentropy : Loss
         {
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
             Vector256<T> e = VMath.Exp(-Vector256.Abs(x));
-            Vector256<T> inv = Vector256<T>.One / (Vector256<T>.One + e);
+            Vector256<T> log1p = VMath.Log1pAndReciprocal(e, out Vector256<T> inv);
             Vector256<T> nonNeg = Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero);
             grad = Vector256.ConditionalSelect(nonNeg, inv, e * inv) - ys;
             Vector256<T> relu = Vector256.ConditionalSelect(nonNeg, x, Vector256<T>.Zero);
-            return relu - (x * ys) + VMath.Log1pSmall(e);
+            return relu - (x * ys) + log1p;
         }
     }
 
@@ -173,7 +173,9 @@ public sealed class BinaryCrossentropy : Loss
             Vector256<T> q = VMath.Clip(p, lo, hi);
             Vector256<T> oneMinusQ = Vector256<T>.One - q;
             Vector256<T> oneMinusY = Vector256<T>.One - ys;
-            grad = VMath.ClipPasses(p, lo, hi) & ((oneMinusY / oneMinusQ) - (ys / q));
+
+            // (1 − y')/(1 − q) − y'/q = (q − y')/(q·(1 − q)): one division.
+            grad = VMath.ClipPasses(p, lo, hi) & ((q - ys) / (q * oneMinusQ));
             return -((ys * VMath.Log(q)) + (oneMinusY * VMath.Log(oneMinusQ)));
         }
     }
@@ -208,7 +210,9 @@ public sealed class BinaryCrossentropy : Loss
             Vector256<T> q = VMath.Clip(p, eps, hi);
             Vector256<T> up = q + eps, down = Vector256<T>.One - q + eps;
             Vector256<T> oneMinusY = Vector256<T>.One - ys;
-            grad = VMath.ClipPasses(p, eps, hi) & ((oneMinusY / down) - (ys / up));
+
+            // (1 − y')/(1 − q + ε) − y'/(q + ε) = (q + ε − y'·(1 + 2ε))/((q + ε)(1 − q + ε)): one division.
+            grad = VMath.ClipPasses(p, eps, hi) & ((up - (ys * (Vector256<T>.One + eps + eps))) / (up * down));
             return -((ys * VMath.Log(up)) + (oneMinusY * VMath.Log(down)));
         }
     }

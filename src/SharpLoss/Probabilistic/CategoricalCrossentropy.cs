@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
 using SharpLoss.Serialization;
@@ -104,25 +106,59 @@ public sealed class CategoricalCrossentropy : Loss
                 return T.Zero;
             }
 
+            Span<T> exps = scratch[..k];
             T m = SoftmaxRows.Max(x, vectorize);
-            T se = SoftmaxRows.ExpShifted(x, m, scratch, vectorize);
+            T se = SoftmaxRows.ExpShifted(x, m, exps, vectorize);
             T logSe = T.Log(se);
+
+            // Loss Σ y'·((m − x) + log Σe) and Σ y', in double.
+            int i = 0;
             double loss = 0, sumY = 0;
-            for (int j = 0; j < k; j++)
+            if (vectorize && k >= Vector256<T>.Count)
             {
-                T ys = (y[j] * a) + c;
-                loss += double.CreateTruncating(ys * ((m - x[j]) + logSe));
+                ref T ry = ref MemoryMarshal.GetReference(y);
+                ref T rx = ref MemoryMarshal.GetReference(x);
+                Vector256<T> va = Vector256.Create(a), vc = Vector256.Create(c), vm = Vector256.Create(m), vl = Vector256.Create(logSe);
+                Vector256<double> l0 = default, l1 = default, s0 = default, s1 = default;
+                for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
+                {
+                    Vector256<T> ys = (Vector256.LoadUnsafe(ref ry, (nuint)i) * va) + vc;
+                    VMath.Accumulate(ref l0, ref l1, ys * (vm - Vector256.LoadUnsafe(ref rx, (nuint)i) + vl));
+                    VMath.Accumulate(ref s0, ref s1, ys);
+                }
+
+                loss = VMath.Sum(l0, l1);
+                sumY = VMath.Sum(s0, s1);
+            }
+
+            for (; i < k; i++)
+            {
+                T ys = (y[i] * a) + c;
+                loss += double.CreateTruncating(ys * ((m - x[i]) + logSe));
                 sumY += double.CreateTruncating(ys);
             }
 
             if (!grad.IsEmpty)
             {
-                T sy = T.CreateTruncating(sumY);
-                T inv = T.One / se;
-                for (int j = 0; j < k; j++)
+                // ∂/∂x = (Σy')·softmax − y'.
+                T scale = coef * T.CreateTruncating(sumY) / se;
+                int j = 0;
+                if (vectorize && k >= Vector256<T>.Count)
                 {
-                    T ys = (y[j] * a) + c;
-                    grad[j] = coef * ((sy * scratch[j] * inv) - ys);
+                    ref T ry = ref MemoryMarshal.GetReference(y);
+                    ref T re = ref MemoryMarshal.GetReference(exps);
+                    ref T rg = ref MemoryMarshal.GetReference(grad);
+                    Vector256<T> va = Vector256.Create(coef * a), vc = Vector256.Create(coef * c), vs = Vector256.Create(scale);
+                    for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                    {
+                        Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - ((Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc);
+                        g.StoreUnsafe(ref rg, (nuint)j);
+                    }
+                }
+
+                for (; j < k; j++)
+                {
+                    grad[j] = (exps[j] * scale) - (((y[j] * a) + c) * coef);
                 }
             }
 
@@ -141,28 +177,70 @@ public sealed class CategoricalCrossentropy : Loss
         {
             int k = p.Length;
             T s = T.CreateTruncating(SoftmaxRows.Sum(p, vectorize));
+            bool wantGrad = !grad.IsEmpty;
+            Span<T> g = scratch[..k];
             double loss = 0, dot = 0;
-            for (int j = 0; j < k; j++)
+            int i = 0;
+            if (vectorize && k >= Vector256<T>.Count)
             {
-                T pn = p[j] / s;
-                T q = VMath.Clip(pn, Lo, Hi);
-                T ys = (y[j] * a) + c;
-                loss -= double.CreateTruncating(ys * T.Log(q));
-                if (!grad.IsEmpty)
+                ref T ry = ref MemoryMarshal.GetReference(y);
+                ref T rp = ref MemoryMarshal.GetReference(p);
+                ref T rg = ref MemoryMarshal.GetReference(g);
+                Vector256<T> vs = Vector256.Create(s), va = Vector256.Create(a), vc = Vector256.Create(c);
+                Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
+                Vector256<double> l0 = default, l1 = default, d0 = default, d1 = default;
+                for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
                 {
-                    T g = pn < Lo || pn > Hi ? T.Zero : -ys / q;
-                    scratch[j] = g;
-                    dot += double.CreateTruncating(g * pn);
+                    Vector256<T> pn = Vector256.LoadUnsafe(ref rp, (nuint)i) / vs;
+                    Vector256<T> q = VMath.Clip(pn, lo, hi);
+                    Vector256<T> ys = (Vector256.LoadUnsafe(ref ry, (nuint)i) * va) + vc;
+                    VMath.Accumulate(ref l0, ref l1, ys * VMath.Log(q));
+                    if (wantGrad)
+                    {
+                        Vector256<T> gv = VMath.ClipPasses(pn, lo, hi) & (-ys / q);
+                        gv.StoreUnsafe(ref rg, (nuint)i);
+                        VMath.Accumulate(ref d0, ref d1, gv * pn);
+                    }
+                }
+
+                loss = -VMath.Sum(l0, l1);
+                dot = VMath.Sum(d0, d1);
+            }
+
+            for (; i < k; i++)
+            {
+                T pn = p[i] / s;
+                T q = VMath.Clip(pn, Lo, Hi);
+                T ys = (y[i] * a) + c;
+                loss -= double.CreateTruncating(ys * T.Log(q));
+                if (wantGrad)
+                {
+                    T gi = pn < Lo || pn > Hi ? T.Zero : -ys / q;
+                    g[i] = gi;
+                    dot += double.CreateTruncating(gi * pn);
                 }
             }
 
-            if (!grad.IsEmpty)
+            if (wantGrad)
             {
+                // ∂L/∂p = (g − Σ g·p')/Σp, p' = p/Σp.
                 T d = T.CreateTruncating(dot);
                 T scale = coef / s;
-                for (int j = 0; j < k; j++)
+                int j = 0;
+                if (vectorize && k >= Vector256<T>.Count)
                 {
-                    grad[j] = (scratch[j] - d) * scale;
+                    ref T rg = ref MemoryMarshal.GetReference(g);
+                    ref T ro = ref MemoryMarshal.GetReference(grad);
+                    Vector256<T> vd = Vector256.Create(d), vs = Vector256.Create(scale);
+                    for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                    {
+                        ((Vector256.LoadUnsafe(ref rg, (nuint)j) - vd) * vs).StoreUnsafe(ref ro, (nuint)j);
+                    }
+                }
+
+                for (; j < k; j++)
+                {
+                    grad[j] = (g[j] - d) * scale;
                 }
             }
 

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
@@ -89,8 +91,9 @@ public sealed class SparseCategoricalCrossentropy : Loss
             throw new ArgumentException($"Invalid value for `ignore_class` in the config of SparseCategoricalCrossentropy. Expected a 32-bit integer or null. Received: {ignore}.", "config");
         }
 
+        bool keras3 = r.Semantics == LossSemantics.Keras3;
         var loss = new SparseCategoricalCrossentropy(
-            r.Bool("from_logits", false), (int?)ignore, r.Reduction(), r.Int("axis", -1), r.Name(), r.Double("label_smoothing", 0), r.Semantics);
+            r.Bool("from_logits", false), (int?)ignore, r.Reduction(), keras3 ? r.Int("axis", -1) : -1, r.Name(), keras3 ? r.Double("label_smoothing", 0) : 0, r.Semantics);
         r.Done(r.Semantics == LossSemantics.TfKeras2
             ? ["reduction", "name", "from_logits", "ignore_class"]
             : ["name", "reduction", "from_logits", "ignore_class", "axis", "label_smoothing"]);
@@ -351,9 +354,21 @@ public sealed class SparseCategoricalCrossentropy : Loss
             if (probabilities)
             {
                 Span<T> logs = scratch.Slice(k, k);
-                for (int j = 0; j < k; j++)
+                int i = 0;
+                if (vectorize && k >= Vector256<T>.Count)
                 {
-                    logs[j] = T.Log(VMath.Clip(p[j], Lo, Hi));
+                    ref T rp = ref MemoryMarshal.GetReference(p);
+                    ref T rl = ref MemoryMarshal.GetReference(logs);
+                    Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
+                    for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
+                    {
+                        VMath.Log(VMath.Clip(Vector256.LoadUnsafe(ref rp, (nuint)i), lo, hi)).StoreUnsafe(ref rl, (nuint)i);
+                    }
+                }
+
+                for (; i < k; i++)
+                {
+                    logs[i] = T.Log(VMath.Clip(p[i], Lo, Hi));
                 }
 
                 x = logs;
@@ -365,28 +380,60 @@ public sealed class SparseCategoricalCrossentropy : Loss
             T kT = T.CreateTruncating(k);
             if (ls != T.Zero)
             {
-                double shifted = 0;
-                for (int j = 0; j < k; j++)
-                {
-                    shifted += double.CreateTruncating(m - x[j]);
-                }
-
-                loss += ls / kT * T.CreateTruncating(shifted);
+                // ls/K · Σ_j (m − x_j) = ls · (m − mean x).
+                loss += ls / kT * T.CreateTruncating((k * double.CreateTruncating(m)) - SoftmaxRows.Sum(x, vectorize));
             }
 
             if (!grad.IsEmpty)
             {
-                T inv = T.One / se, off = ls / kT;
-                for (int j = 0; j < k; j++)
+                // ∂L/∂x = softmax − y', y' = (1 − ls)·onehot + ls/K; for probabilities divided by q inside the clip.
+                T scale = coef / se, off = coef * ls / kT;
+                int j = 0;
+                if (!probabilities)
                 {
-                    T target = j == t ? T.One - ls + off : off;
-                    T g = (exps[j] * inv) - target;
-                    if (probabilities)
+                    if (vectorize && k >= Vector256<T>.Count)
                     {
-                        g = p[j] < Lo || p[j] > Hi ? T.Zero : g / VMath.Clip(p[j], Lo, Hi);
+                        ref T re = ref MemoryMarshal.GetReference(exps);
+                        ref T rg = ref MemoryMarshal.GetReference(grad);
+                        Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
+                        for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                        {
+                            ((Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - vo).StoreUnsafe(ref rg, (nuint)j);
+                        }
                     }
 
-                    grad[j] = coef * g;
+                    for (; j < k; j++)
+                    {
+                        grad[j] = (exps[j] * scale) - off;
+                    }
+
+                    grad[t] -= coef * (T.One - ls);
+                }
+                else
+                {
+                    if (vectorize && k >= Vector256<T>.Count)
+                    {
+                        ref T re = ref MemoryMarshal.GetReference(exps);
+                        ref T rp = ref MemoryMarshal.GetReference(p);
+                        ref T rg = ref MemoryMarshal.GetReference(grad);
+                        Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off), lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
+                        for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                        {
+                            Vector256<T> pv = Vector256.LoadUnsafe(ref rp, (nuint)j);
+                            Vector256<T> g = ((Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - vo) / VMath.Clip(pv, lo, hi);
+                            (VMath.ClipPasses(pv, lo, hi) & g).StoreUnsafe(ref rg, (nuint)j);
+                        }
+                    }
+
+                    for (; j < k; j++)
+                    {
+                        grad[j] = p[j] < Lo || p[j] > Hi ? T.Zero : ((exps[j] * scale) - off) / VMath.Clip(p[j], Lo, Hi);
+                    }
+
+                    if (!(p[t] < Lo || p[t] > Hi))
+                    {
+                        grad[t] -= coef * (T.One - ls) / VMath.Clip(p[t], Lo, Hi);
+                    }
                 }
             }
 
