@@ -47,6 +47,8 @@ internal static unsafe class PointwiseDriver
                 // Uniform weight and no per-sample output: the layout is irrelevant, one flat pass.
                 job.Mode = Mode.Flat;
                 job.Factor = b.D == 0 ? T.Zero : b.Weight * b.GradScale / T.CreateTruncating(b.D);
+                job.Stream = g is not null && !b.Grad.IsEmpty && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes
+                    && StreamingStore<T>.Supported(g);
                 double sum = Chunked.Sum(job, Chunks(job.N, Chunk), b.MaxDegreeOfParallelism);
                 return double.CreateTruncating(b.Weight) * sum / b.D;
             }
@@ -99,6 +101,7 @@ internal static unsafe class PointwiseDriver
         public T GradScale;
         public T Factor;
         public bool Vectorize;
+        public bool Stream;
 
         public readonly double Run(int chunk) => Mode switch
         {
@@ -110,7 +113,7 @@ internal static unsafe class PointwiseDriver
         private readonly double FlatChunk(int chunk)
         {
             int start = chunk * PointwiseDriver.Chunk, len = Math.Min(PointwiseDriver.Chunk, N - start);
-            return SumStretch(Kernel, Y + start, P + start, G is null ? null : G + start, len, Factor, Vectorize);
+            return SumStretch(Kernel, Y + start, P + start, G is null ? null : G + start, len, Factor, Vectorize, Stream);
         }
 
         private readonly double RowsChunk(int chunk)
@@ -242,7 +245,7 @@ internal static unsafe class PointwiseDriver
 
     /// <summary>Σ e over a contiguous stretch, writing factor · e' when <paramref name="grad"/> is not null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static double SumStretch<T, TKernel>(TKernel kernel, T* y, T* p, T* grad, int n, T factor, bool vectorize)
+    internal static double SumStretch<T, TKernel>(TKernel kernel, T* y, T* p, T* grad, int n, T factor, bool vectorize, bool stream = false)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IPointwiseKernel<T>
     {
@@ -257,6 +260,20 @@ internal static unsafe class PointwiseDriver
                 {
                     VMath.Accumulate(ref acc0, ref acc1, kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i)));
                 }
+            }
+            else if (stream)
+            {
+                // Large gradients bypass the cache; same values at the same positions as the branch below.
+                var store = new StreamingStore<T>(grad);
+                Vector256<T> f = Vector256.Create(factor);
+                for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                {
+                    Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
+                    store.Store(g * f, i);
+                    VMath.Accumulate(ref acc0, ref acc1, l);
+                }
+
+                store.Flush(i);
             }
             else
             {
