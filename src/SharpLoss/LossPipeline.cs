@@ -44,8 +44,8 @@ public abstract partial class Loss
     {
         tensor = null;
         Shape yShape = CheckLabels(a);
-        Throw.IfUnusable(a.YPred, "yPred");
-        Throw.IfUnusableOptional(a.SampleWeight, "sampleWeight");
+        Throw.IfUnusable(a.YPred, a.PredArg);
+        Throw.IfUnusableOptional(a.SampleWeight, a.WeightArg);
         Throw.IfUnusableOptional(a.Mask, "mask");
         if (a.Mask.IsScalar)
         {
@@ -71,12 +71,20 @@ public abstract partial class Loss
             }
         }
 
-        Layout layout = PlanShapes(yShape, pShape);
+        Layout layout;
+        try
+        {
+            layout = PlanShapes(yShape, pShape);
+        }
+        catch (ArgumentException e) when (a.YTrueName is not null && e.ParamName is "yTrue" or "yPred")
+        {
+            throw Renamed(e, a.TrueArg, a.PredArg);
+        }
         int pCount = a.YPred.Data.Length;
         bool wantGrad = a.Mode is CallMode.ValueAndGradient or CallMode.Backward;
         if (wantGrad && a.Gradient.Length != pCount)
         {
-            Throw.Argument("gradient", $"Expected a gradient buffer of {pCount} elements (the size of `yPred`, shape {a.YPred.Shape}). Received: {a.Gradient.Length} elements.");
+            Throw.Argument("gradient", $"Expected a gradient buffer of {pCount} elements (the size of `{a.PredArg}`, shape {a.YPred.Shape}). Received: {a.Gradient.Length} elements.");
         }
 
         int samples = checked((int)layout.LossShape.Count);
@@ -146,7 +154,7 @@ public abstract partial class Loss
                 }
             }
 
-            using WeightPlan<T> plan = WeightPlan<T>.Build(layout.LossShape, a.SampleWeight, mask, maskShape, hasMask, Rule, Kind);
+            using WeightPlan<T> plan = WeightPlan<T>.Build(layout.LossShape, a.SampleWeight, mask, maskShape, hasMask, Rule, Kind, a.WeightArg);
             var b = new Batch<T>
             {
                 Y = y,
@@ -276,15 +284,30 @@ public abstract partial class Loss
         switch (a.LabelKind)
         {
             case LabelKind.Int32:
-                Throw.IfUnusable(a.YTrue32, "yTrue");
+                Throw.IfUnusable(a.YTrue32, a.TrueArg);
                 return a.YTrue32.Shape;
             case LabelKind.Int64:
-                Throw.IfUnusable(a.YTrue64, "yTrue");
+                Throw.IfUnusable(a.YTrue64, a.TrueArg);
                 return a.YTrue64.Shape;
             default:
-                Throw.IfUnusable(a.YTrue, "yTrue");
+                Throw.IfUnusable(a.YTrue, a.TrueArg);
                 return a.YTrue.Shape;
         }
+    }
+
+    /// <summary>The same error in the words of a facade whose arguments are called, e.g., labels and logits.</summary>
+    private static ArgumentException Renamed(ArgumentException e, string trueArg, string predArg)
+    {
+        string message = e.Message;
+        int suffix = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+        if (suffix >= 0)
+        {
+            message = message[..suffix];
+        }
+
+        message = message.Replace("yTrue", trueArg, StringComparison.Ordinal).Replace("yPred", predArg, StringComparison.Ordinal);
+        string name = e.ParamName == "yTrue" ? trueArg : predArg;
+        return e is ArgumentOutOfRangeException r ? new ArgumentOutOfRangeException(name, r.ActualValue, message) : new ArgumentException(message, name, e);
     }
 
     /// <summary>Requires identical shapes (no broadcasting), with both shapes in the message.</summary>

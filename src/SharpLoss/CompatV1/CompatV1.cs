@@ -47,11 +47,11 @@ public static class CompatV1
     /// <returns>The loss: shape [1] when reduced, [batch] for <see cref="Reduction.None"/>.</returns>
     /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
     public static Tensor<float> SoftmaxCrossEntropy(LossInput<float> onehotLabels, LossInput<float> logits, LossInput<float> weights = default, double labelSmoothing = 0, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(Softmax(labelSmoothing, reduction), onehotLabels, logits, weights);
+        Reduce(Softmax(labelSmoothing, reduction), onehotLabels, logits, weights, "onehotLabels", "logits");
 
     /// <inheritdoc cref="SoftmaxCrossEntropy(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction)"/>
     public static Tensor<double> SoftmaxCrossEntropy(LossInput<double> onehotLabels, LossInput<double> logits, LossInput<double> weights = default, double labelSmoothing = 0, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(Softmax(labelSmoothing, reduction), onehotLabels, logits, weights);
+        Reduce(Softmax(labelSmoothing, reduction), onehotLabels, logits, weights, "onehotLabels", "logits");
 
     /// <summary>Gradient of <see cref="SoftmaxCrossEntropy(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction)"/> with respect to the logits.</summary>
     /// <param name="onehotLabels">One-hot labels.</param>
@@ -63,11 +63,11 @@ public static class CompatV1
     /// <returns>∂/∂logits, with the logits' shape.</returns>
     /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
     public static Tensor<float> SoftmaxCrossEntropyGradient(LossInput<float> onehotLabels, LossInput<float> logits, LossInput<float> weights = default, double labelSmoothing = 0, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<float> upstream = default) =>
-        Nn.Gradient(Softmax(labelSmoothing, reduction), onehotLabels, logits, upstream, weights);
+        Nn.Gradient(Softmax(labelSmoothing, reduction), onehotLabels, logits, upstream, weights, "onehotLabels", "logits");
 
     /// <inheritdoc cref="SoftmaxCrossEntropyGradient(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction, LossInput{float})"/>
     public static Tensor<double> SoftmaxCrossEntropyGradient(LossInput<double> onehotLabels, LossInput<double> logits, LossInput<double> weights = default, double labelSmoothing = 0, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<double> upstream = default) =>
-        Nn.Gradient(Softmax(labelSmoothing, reduction), onehotLabels, logits, upstream, weights);
+        Nn.Gradient(Softmax(labelSmoothing, reduction), onehotLabels, logits, upstream, weights, "onehotLabels", "logits");
 
     /// <summary><c>tf.compat.v1.losses.mean_squared_error</c>: (p − l)² per element, weighted and reduced.</summary>
     /// <param name="labels">Targets, the same shape as <paramref name="predictions"/>.</param>
@@ -92,11 +92,11 @@ public static class CompatV1
     /// <returns>∂/∂predictions.</returns>
     /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
     public static Tensor<float> MeanSquaredErrorGradient(LossInput<float> labels, LossInput<float> predictions, LossInput<float> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<float> upstream = default) =>
-        Nn.Gradient(Elementwise(ElementwiseKind.SquaredDifference, "mean_squared_error", reduction), labels, predictions, upstream, weights);
+        Nn.Gradient(Elementwise(ElementwiseKind.SquaredDifference, "mean_squared_error", reduction), labels, predictions, upstream, weights, "labels", "predictions");
 
     /// <inheritdoc cref="MeanSquaredErrorGradient(LossInput{float}, LossInput{float}, LossInput{float}, Reduction, LossInput{float})"/>
     public static Tensor<double> MeanSquaredErrorGradient(LossInput<double> labels, LossInput<double> predictions, LossInput<double> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<double> upstream = default) =>
-        Nn.Gradient(Elementwise(ElementwiseKind.SquaredDifference, "mean_squared_error", reduction), labels, predictions, upstream, weights);
+        Nn.Gradient(Elementwise(ElementwiseKind.SquaredDifference, "mean_squared_error", reduction), labels, predictions, upstream, weights, "labels", "predictions");
 
     /// <summary><c>tf.compat.v1.losses.absolute_difference</c>: |p − l| per element, weighted and reduced.</summary>
     /// <param name="labels">Targets, the same shape as <paramref name="predictions"/>.</param>
@@ -119,11 +119,11 @@ public static class CompatV1
     /// <returns>The loss: shape [1] when reduced, the losses' shape for <see cref="Reduction.None"/>.</returns>
     /// <exception cref="ArgumentException">The weights cannot broadcast or the reduction is invalid.</exception>
     public static Tensor<float> ComputeWeightedLoss(LossInput<float> losses, LossInput<float> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(Elementwise(ElementwiseKind.Identity, "compute_weighted_loss", reduction), losses, losses, weights);
+        Reduce(Elementwise(ElementwiseKind.Identity, "compute_weighted_loss", reduction), losses, losses, weights, "losses", "losses");
 
     /// <inheritdoc cref="ComputeWeightedLoss(LossInput{float}, LossInput{float}, Reduction)"/>
     public static Tensor<double> ComputeWeightedLoss(LossInput<double> losses, LossInput<double> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(Elementwise(ElementwiseKind.Identity, "compute_weighted_loss", reduction), losses, losses, weights);
+        Reduce(Elementwise(ElementwiseKind.Identity, "compute_weighted_loss", reduction), losses, losses, weights, "losses", "losses");
 
     /// <summary>The v1 string value of a reduction (<c>"weighted_sum_by_nonzero_weights"</c>, …).</summary>
     /// <param name="reduction">The reduction.</param>
@@ -158,10 +158,20 @@ public static class CompatV1
     private static ElementwiseOp Elementwise(ElementwiseKind kind, string name, Reduction reduction) =>
         new(kind, name) { CompatV1Kind = Kind(reduction) };
 
-    private static Tensor<T> Reduce<T>(Loss op, LossInput<T> labels, LossInput<T> predictions, LossInput<T> weights)
+    private static Tensor<T> Reduce<T>(Loss op, LossInput<T> labels, LossInput<T> predictions, LossInput<T> weights, string labelsArg = "labels", string predictionsArg = "predictions")
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = new CallArgs<T> { YTrue = labels, YPred = predictions, SampleWeight = weights, Mode = CallMode.Tensor, Wrapper = false };
+        var a = new CallArgs<T>
+        {
+            YTrue = labels,
+            YPred = predictions,
+            SampleWeight = weights,
+            Mode = CallMode.Tensor,
+            Wrapper = false,
+            YTrueName = labelsArg,
+            YPredName = predictionsArg,
+            WeightName = "weights",
+        };
         op.Run(ref a, out Tensor<T>? t);
         return t!;
     }

@@ -43,4 +43,15 @@ internal ref struct CallArgs<T>
 
     /// <summary>False for the Keras function forms, which skip the wrapper's rank alignment.</summary>
     public bool Wrapper;
+
+    /// <summary>The caller's names of the arguments, for messages (<c>labels</c>/<c>logits</c>/<c>weights</c> in the facades).</summary>
+    public string? YTrueName;
+    public string? YPredName;
+    public string? WeightName;
+
+    public readonly string TrueArg => YTrueName ?? "yTrue";
+
+    public readonly string PredArg => YPredName ?? "yPred";
+
+    public readonly string WeightArg => WeightName ?? "sampleWeight";
 }

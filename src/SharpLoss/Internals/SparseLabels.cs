@@ -35,7 +35,7 @@ internal static class SparseLabels
                     if (T.IsNaN(v) || T.IsInfinity(v))
                     {
                         throw new ArgumentOutOfRangeException(
-                            "yTrue", double.CreateTruncating(v), $"Received a label value of {v} which is outside the valid range of [0, {classes}).");
+                            a.TrueArg, double.CreateTruncating(v), $"Received a label value of {v} which is outside the valid range of [0, {classes}).");
                     }
 
                     id = ignored ? ignoreClass!.Value : long.CreateSaturating(v);
@@ -45,7 +45,7 @@ internal static class SparseLabels
             if (!ignored && (id < 0 || id >= classes))
             {
                 throw new ArgumentOutOfRangeException(
-                    "yTrue", id, $"Received a label value of {id} which is outside the valid range of [0, {classes}).");
+                    a.TrueArg, id, $"Received a label value of {id} which is outside the valid range of [0, {classes}).");
             }
 
             labels[i] = id;

@@ -171,6 +171,11 @@ internal ref struct WeightPlan<T>
             sShape = merged;
             sData = dst;
             sScalar = false;
+            if (!hasWeight)
+            {
+                weightArg = "mask";
+            }
+
             hasWeight = true;
         }
 

@@ -128,17 +128,29 @@ public static class Nn
     internal static Tensor<T> Values<T>(Loss op, LossInput<T> labels, LossInput<T> logits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = new CallArgs<T> { YTrue = labels, YPred = logits, Mode = CallMode.Tensor, Wrapper = false };
+        var a = new CallArgs<T> { YTrue = labels, YPred = logits, Mode = CallMode.Tensor, Wrapper = false, YTrueName = "labels", YPredName = "logits" };
         op.Run(ref a, out Tensor<T>? t);
         return t!;
     }
 
-    internal static Tensor<T> Gradient<T>(Loss op, LossInput<T> labels, LossInput<T> logits, LossInput<T> upstream, LossInput<T> weights = default)
+    internal static Tensor<T> Gradient<T>(Loss op, LossInput<T> labels, LossInput<T> logits, LossInput<T> upstream, LossInput<T> weights = default, string labelsArg = "labels", string predictionsArg = "logits")
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Throw.IfUnusable(logits, "logits");
+        Throw.IfUnusable(logits, predictionsArg);
         var grad = new T[logits.Data.Length];
-        var a = new CallArgs<T> { YTrue = labels, YPred = logits, SampleWeight = weights, Upstream = upstream, Gradient = grad, Mode = CallMode.Backward, Wrapper = false };
+        var a = new CallArgs<T>
+        {
+            YTrue = labels,
+            YPred = logits,
+            SampleWeight = weights,
+            Upstream = upstream,
+            Gradient = grad,
+            Mode = CallMode.Backward,
+            Wrapper = false,
+            YTrueName = labelsArg,
+            YPredName = predictionsArg,
+            WeightName = "weights",
+        };
         op.Run(ref a, out _);
         return Tensor.Create(grad, logits.Shape.ToNintArray());
     }
@@ -154,6 +166,8 @@ public static class Nn
 
         var a = SparseCategoricalCrossentropy.Sparse(y32, y64, kind, logits, default, default, mode);
         a.Wrapper = false;
+        a.YTrueName = "labels";
+        a.YPredName = "logits";
         a.Upstream = upstream;
         if (mode == CallMode.Tensor)
         {
