@@ -18,14 +18,14 @@ namespace SharpLoss;
 /// <item><description>probabilities, tf.keras 2: the same clip, then e = −(y'·log(q + ε) + (1 − y')·log(1 − q + ε)) (ε is added again
 /// inside the log; saturated terms 15.424949 and 15.333239).</description></item>
 /// </list>
-/// <para>Per sample: the mean of e over <see cref="Axis"/>; y_true and y_pred must have the same shape. Rank-1 inputs give a
+/// <para>Per sample: the mean of e over <see cref="CrossentropyLoss.Axis"/>; y_true and y_pred must have the same shape. Rank-1 inputs give a
 /// single per-sample value (a scalar).</para>
 /// <para>Logit recovery is not modelled: TensorFlow silently replaces the output of a Keras sigmoid with its logits; a .NET
 /// array carries no such provenance. Pass logits with <c>fromLogits: true</c> for the numerically stable result.</para>
 /// <para>Keras: <c>keras.losses.BinaryCrossentropy</c> / <c>binary_crossentropy</c>; config keys <c>from_logits</c>,
 /// <c>label_smoothing</c>, <c>axis</c>.</para>
 /// </remarks>
-public sealed class BinaryCrossentropy : Loss
+public sealed class BinaryCrossentropy : CrossentropyLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="fromLogits">Whether <c>yPred</c> holds logits instead of probabilities.</param>
@@ -37,21 +37,9 @@ public sealed class BinaryCrossentropy : Loss
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1] or NaN.</exception>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>.</exception>
     public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, Reduction? reduction = null, string? name = null, LossSemantics semantics = LossSemantics.Keras3)
-        : base(name, reduction, semantics, "binary_crossentropy")
+        : base(fromLogits, labelSmoothing, axis, reduction, name, semantics, "binary_crossentropy")
     {
-        FromLogits = fromLogits;
-        LabelSmoothing = Throw.LabelSmoothing(labelSmoothing);
-        Axis = axis;
     }
-
-    /// <summary>Whether <c>yPred</c> holds logits.</summary>
-    public bool FromLogits { get; }
-
-    /// <summary>The label smoothing factor, in [0, 1].</summary>
-    public double LabelSmoothing { get; }
-
-    /// <summary>The axis the element losses are averaged over.</summary>
-    public int Axis { get; }
 
     /// <inheritdoc/>
     public override string ClassName => "BinaryCrossentropy";
@@ -64,19 +52,7 @@ public sealed class BinaryCrossentropy : Loss
     public static BinaryCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
         (BinaryCrossentropy)Catalog.FromConfig("BinaryCrossentropy", config, semantics);
 
-    internal static BinaryCrossentropy Read(ConfigReader r)
-    {
-        var loss = new BinaryCrossentropy(r.Bool("from_logits", false), r.Double("label_smoothing", 0), r.Int("axis", -1), r.Reduction(), r.Name(), r.Semantics);
-        r.Done(["name", "reduction", "from_logits", "label_smoothing", "axis"]);
-        return loss;
-    }
-
-    private protected override void WriteConfig(ConfigWriter writer)
-    {
-        writer.Add("from_logits", FromLogits);
-        writer.Add("label_smoothing", LabelSmoothing);
-        writer.Add("axis", Axis);
-    }
+    internal static BinaryCrossentropy Read(ConfigReader r) => Read(r, (l, s, a, red, n, sem) => new BinaryCrossentropy(l, s, a, red, n, sem));
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

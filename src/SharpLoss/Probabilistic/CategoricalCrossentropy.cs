@@ -9,7 +9,7 @@ namespace SharpLoss;
 
 /// <summary>Cross-entropy between one-hot (or soft) labels and predicted class probabilities or logits (Keras <c>CategoricalCrossentropy</c>).</summary>
 /// <remarks>
-/// <para>Per sample, over the class axis <see cref="Axis"/> with K classes and smoothed labels y' = y·(1 − ls) + ls/K:</para>
+/// <para>Per sample, over the class axis <see cref="CrossentropyLoss.Axis"/> with K classes and smoothed labels y' = y·(1 − ls) + ls/K:</para>
 /// <list type="bullet">
 /// <item><description>logits x: L = −Σ y'·log_softmax(x) (max subtracted); ∂L/∂x = (Σy')·softmax(x) − y' (equal to
 /// TensorFlow's softmax − y' when the labels sum to 1).</description></item>
@@ -21,7 +21,7 @@ namespace SharpLoss;
 /// <para>Keras: <c>keras.losses.CategoricalCrossentropy</c> / <c>categorical_crossentropy</c>; config keys
 /// <c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>.</para>
 /// </remarks>
-public sealed class CategoricalCrossentropy : Loss
+public sealed class CategoricalCrossentropy : CrossentropyLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="fromLogits">Whether <c>yPred</c> holds logits instead of probabilities.</param>
@@ -33,21 +33,9 @@ public sealed class CategoricalCrossentropy : Loss
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1] or NaN.</exception>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>.</exception>
     public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, Reduction? reduction = null, string? name = null, LossSemantics semantics = LossSemantics.Keras3)
-        : base(name, reduction, semantics, "categorical_crossentropy")
+        : base(fromLogits, labelSmoothing, axis, reduction, name, semantics, "categorical_crossentropy")
     {
-        FromLogits = fromLogits;
-        LabelSmoothing = Throw.LabelSmoothing(labelSmoothing);
-        Axis = axis;
     }
-
-    /// <summary>Whether <c>yPred</c> holds logits.</summary>
-    public bool FromLogits { get; }
-
-    /// <summary>The label smoothing factor, in [0, 1].</summary>
-    public double LabelSmoothing { get; }
-
-    /// <summary>The class axis.</summary>
-    public int Axis { get; }
 
     /// <inheritdoc/>
     public override string ClassName => "CategoricalCrossentropy";
@@ -60,19 +48,7 @@ public sealed class CategoricalCrossentropy : Loss
     public static CategoricalCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
         (CategoricalCrossentropy)Catalog.FromConfig("CategoricalCrossentropy", config, semantics);
 
-    internal static CategoricalCrossentropy Read(ConfigReader r)
-    {
-        var loss = new CategoricalCrossentropy(r.Bool("from_logits", false), r.Double("label_smoothing", 0), r.Int("axis", -1), r.Reduction(), r.Name(), r.Semantics);
-        r.Done(["name", "reduction", "from_logits", "label_smoothing", "axis"]);
-        return loss;
-    }
-
-    private protected override void WriteConfig(ConfigWriter writer)
-    {
-        writer.Add("from_logits", FromLogits);
-        writer.Add("label_smoothing", LabelSmoothing);
-        writer.Add("axis", Axis);
-    }
+    internal static CategoricalCrossentropy Read(ConfigReader r) => Read(r, (l, s, a, red, n, sem) => new CategoricalCrossentropy(l, s, a, red, n, sem));
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

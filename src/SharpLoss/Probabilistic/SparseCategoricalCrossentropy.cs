@@ -1,7 +1,7 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Numerics.Tensors;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
 using SharpLoss.Serialization;
