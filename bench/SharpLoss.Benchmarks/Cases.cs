@@ -1,0 +1,104 @@
+using System.Globalization;
+
+namespace SharpLoss.Benchmarks;
+
+/// <summary>The sizes, losses and data every benchmark class shares, so that rows of different classes line up.</summary>
+public static class Cases
+{
+    /// <summary>Element-wise losses: small (1K), odd (6*512+7, a SIMD tail and a partial chunk), in-cache (1M), beyond L3 (16M).</summary>
+    public static readonly string[] PointwiseSizes = ["1K", "3079", "1M", "16M"];
+
+    /// <summary>Row (softmax) losses: 8192 rows of 1000 classes.</summary>
+    public static readonly string[] RowSizes = ["8192x1000"];
+
+    /// <summary>Roofline sizes: 1M (three arrays fit in L3) and 16M (64 MB per array, from memory).</summary>
+    public static readonly string[] RooflineSizes = ["1M", "16M"];
+
+    /// <summary>BCE from logits, BCE on probabilities, MSE, MAE.</summary>
+    public static readonly string[] PointwiseLosses = ["BceLogits", "Bce", "Mse", "Mae"];
+
+    /// <summary>CCE from logits (probability targets), SCCE from logits (class-id targets).</summary>
+    public static readonly string[] RowLosses = ["CceLogits", "SparseCceLogits"];
+
+    /// <summary>Rows and classes of a size label: "16M" is 16Mi x 1, "8192x1000" is 8192 x 1000.</summary>
+    public static (int Rows, int Classes) Shape(string size)
+    {
+        int x = size.IndexOf('x', StringComparison.Ordinal);
+        if (x > 0)
+        {
+            return (int.Parse(size[..x], CultureInfo.InvariantCulture), int.Parse(size[(x + 1)..], CultureInfo.InvariantCulture));
+        }
+
+        return size[^1] switch
+        {
+            'K' => (int.Parse(size[..^1], CultureInfo.InvariantCulture) << 10, 1),
+            'M' => (int.Parse(size[..^1], CultureInfo.InvariantCulture) << 20, 1),
+            _ => (int.Parse(size, CultureInfo.InvariantCulture), 1),
+        };
+    }
+
+    /// <summary>Elements (rows x classes) of a size label.</summary>
+    public static long Elements(string size)
+    {
+        (int rows, int classes) = Shape(size);
+        return (long)rows * classes;
+    }
+
+    /// <summary>Targets and predictions for an element-wise loss, from a fixed seed.</summary>
+    public static (float[] YTrue, float[] YPred) Pointwise(string loss, int n)
+    {
+        var rng = new Random(20240611);
+        var y = new float[n];
+        var p = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            switch (loss)
+            {
+                case "BceLogits":
+                    y[i] = rng.Next(2);
+                    p[i] = (rng.NextSingle() * 2 - 1) * 6;            // logits in [-6, 6)
+                    break;
+                case "Bce":
+                    y[i] = rng.Next(2);
+                    p[i] = 0.001f + (rng.NextSingle() * 0.998f);     // probabilities in (0, 1)
+                    break;
+                default:
+                    y[i] = rng.NextSingle() * 2 - 1;
+                    p[i] = rng.NextSingle() * 2 - 1;
+                    break;
+            }
+        }
+
+        return (y, p);
+    }
+
+    /// <summary>Logits [rows x classes], probability targets (a softmax of random scores) and the matching class ids.</summary>
+    public static (float[] Logits, float[] Probabilities, int[] Ids) Rows(int rows, int classes)
+    {
+        var rng = new Random(20240612);
+        var logits = new float[rows * classes];
+        var probs = new float[rows * classes];
+        var ids = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> x = logits.AsSpan(r * classes, classes);
+            Span<float> t = probs.AsSpan(r * classes, classes);
+            float sum = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                x[c] = (rng.NextSingle() * 2 - 1) * 4;
+                t[c] = MathF.Exp(rng.NextSingle() * 4);
+                sum += t[c];
+            }
+
+            for (int c = 0; c < classes; c++)
+            {
+                t[c] /= sum;
+            }
+
+            ids[r] = rng.Next(classes);
+        }
+
+        return (logits, probs, ids);
+    }
+}

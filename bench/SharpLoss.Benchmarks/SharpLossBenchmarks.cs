@@ -1,0 +1,89 @@
+using BenchmarkDotNet.Attributes;
+
+namespace SharpLoss.Benchmarks;
+
+/// <summary>SharpLoss element-wise losses: value and gradient (mean reduction) into a caller's buffer.</summary>
+[MemoryDiagnoser]
+public class SharpLossPointwise
+{
+    private float[] _y = [], _p = [], _grad = [];
+    private Loss _loss = null!;
+
+    public static IEnumerable<string> Losses => Cases.PointwiseLosses;
+
+    public static IEnumerable<string> Sizes => Cases.PointwiseSizes;
+
+    [ParamsSource(nameof(Losses), Priority = 1)]
+    public string Loss { get; set; } = "";
+
+    [ParamsSource(nameof(Sizes), Priority = 2)]
+    public string Size { get; set; } = "";
+
+    [Params(1, 2, Priority = 3)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        int n = Cases.Shape(Size).Rows;
+        (_y, _p) = Cases.Pointwise(Loss, n);
+        _grad = new float[n];
+        _loss = Loss switch
+        {
+            "BceLogits" => new BinaryCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = Threads },
+            "Bce" => new BinaryCrossentropy() { MaxDegreeOfParallelism = Threads },
+            "Mse" => new MeanSquaredError() { MaxDegreeOfParallelism = Threads },
+            "Mae" => new MeanAbsoluteError() { MaxDegreeOfParallelism = Threads },
+            _ => throw new ArgumentException(Loss),
+        };
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => (_y, _p, _grad) = ([], [], []);
+
+    [Benchmark]
+    public float ValueAndGradient() =>
+        _loss.ValueAndGradientInto(new LossInput<float>(_y, _y.Length), new LossInput<float>(_p, _p.Length), _grad);
+}
+
+/// <summary>SharpLoss softmax losses over rows: CCE from logits with probability targets, SCCE from logits with class ids.</summary>
+[MemoryDiagnoser]
+public class SharpLossRows
+{
+    private float[] _logits = [], _probs = [], _grad = [];
+    private int[] _ids = [];
+    private int _rows, _classes;
+    private CategoricalCrossentropy _cce = null!;
+    private SparseCategoricalCrossentropy _scce = null!;
+
+    public static IEnumerable<string> Losses => Cases.RowLosses;
+
+    public static IEnumerable<string> Sizes => Cases.RowSizes;
+
+    [ParamsSource(nameof(Losses), Priority = 1)]
+    public string Loss { get; set; } = "";
+
+    [ParamsSource(nameof(Sizes), Priority = 2)]
+    public string Size { get; set; } = "";
+
+    [Params(1, 2, Priority = 3)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (_rows, _classes) = Cases.Shape(Size);
+        (_logits, _probs, _ids) = Cases.Rows(_rows, _classes);
+        _grad = new float[_logits.Length];
+        _cce = new CategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = Threads };
+        _scce = new SparseCategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = Threads };
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => (_logits, _probs, _grad, _ids) = ([], [], [], []);
+
+    [Benchmark]
+    public float ValueAndGradient() => Loss == "CceLogits"
+        ? _cce.ValueAndGradientInto(new LossInput<float>(_probs, _rows, _classes), new LossInput<float>(_logits, _rows, _classes), _grad)
+        : _scce.ValueAndGradientInto(new LossInput<int>(_ids, _rows), new LossInput<float>(_logits, _rows, _classes), _grad);
+}
