@@ -35,20 +35,27 @@ internal static class Chunked
         return Parallel(job, chunks, workers);
     }
 
-    // Kept apart from Sum so that the lambda's closure is only allocated when cores are actually used.
+    // Kept apart from Sum so that the shared state is only allocated when cores are actually used.
     private static double Parallel<TJob>(TJob job, int chunks, int workers)
         where TJob : struct, IChunkJob
     {
         double[] slots = ArrayPool<double>.Shared.Rent(chunks);
         try
         {
-            System.Threading.Tasks.Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            var shared = new Shared<TJob>(job, chunks, slots);
+            for (int w = 1; w < workers; w++)
             {
-                for (int c = w; c < chunks; c += workers)
-                {
-                    slots[c] = job.Run(c);
-                }
-            });
+                ThreadPool.UnsafeQueueUserWorkItem(shared, preferLocal: false);
+            }
+
+            // The calling thread works too; chunks are claimed one at a time, so a helper that starts late simply
+            // takes fewer (or none), and the caller never waits for a thread that has nothing left to do.
+            shared.Work();
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref shared.Done) < chunks)
+            {
+                spin.SpinOnce();
+            }
 
             double total = 0;
             for (int c = 0; c < chunks; c++)
@@ -61,6 +68,27 @@ internal static class Chunked
         finally
         {
             ArrayPool<double>.Shared.Return(slots);
+        }
+    }
+
+    /// <summary>The chunk counter and result slots of one parallel pass, shared by the calling thread and its helpers.</summary>
+    private sealed class Shared<TJob>(TJob job, int chunks, double[] slots) : IThreadPoolWorkItem
+        where TJob : struct, IChunkJob
+    {
+        public int Done;
+        private int _next = -1;
+
+        public void Execute() => Work();
+
+        /// <summary>Claims and runs chunks until none is left. A helper that finds none left touches nothing else.</summary>
+        public void Work()
+        {
+            int c;
+            while ((c = Interlocked.Increment(ref _next)) < chunks)
+            {
+                slots[c] = job.Run(c);
+                Interlocked.Increment(ref Done);
+            }
         }
     }
 }

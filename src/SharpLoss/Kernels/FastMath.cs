@@ -28,23 +28,36 @@ internal static class FastMath
         Vector256<float> n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
         Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
-        Vector256<float> z = r * r;
-        Vector256<float> p = Vector256.Create(1.9875691500E-4f);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073E-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
-        p = Vector256.FusedMultiplyAdd(p, z, r) + Vector256<float>.One;
+        Vector256<float> p = ExpPolynomial(r);
         // 2^n as 2^a · 2^b with a = n >> 1, b = n − a, both normal for n in [−150, 128]: results near FLT_MAX and
         // subnormal results come out right.
-        Vector256<int> ni = Vector256.ConvertToInt32(n);
+        Vector256<int> ni = Vector256.ConvertToInt32Native(n);   // n is integral and in [−150, 128]: no saturation needed
         Vector256<int> a = Vector256.ShiftRightArithmetic(ni, 1);
         Vector256<float> scaleA = ((a + Vector256.Create(127)) << 23).AsSingle();
         Vector256<float> scaleB = ((ni - a + Vector256.Create(127)) << 23).AsSingle();
         Vector256<float> result = p * scaleA * scaleB;
         result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(ExpLo)), Vector256<float>.Zero, result);
         result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(ExpHi)), Vector256.Create(float.PositiveInfinity), result);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+    }
+
+    /// <summary>
+    /// exp(x) for x ≤ 0 (or NaN), as <see cref="Exp"/> with the overflow handling left out: the softmax and sigmoid
+    /// losses only ever exponentiate −|x| or x − max. 2^n for n in [−150, 0] is 2^(n + 64) · 2^−64, one rounding
+    /// also for subnormal results. Same accuracy as <see cref="Exp"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ExpNonPositive(Vector256<float> x)
+    {
+        Vector256<float> xc = Vector256.Max(x, Vector256.Create(ExpLo));
+        Vector256<float> n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
+        Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
+        Vector256<float> p = ExpPolynomial(r);
+        Vector256<int> ni = Vector256.ConvertToInt32Native(n);   // integral, in [−150, 0]
+        Vector256<float> scale = ((ni + Vector256.Create(127 + 64)) << 23).AsSingle();
+        Vector256<float> result = p * scale * Vector256.Create(5.42101086e-20f);   // 2^-64
+        result = Vector256.AndNot(result, Vector256.LessThan(x, Vector256.Create(ExpLo)));
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
@@ -82,6 +95,48 @@ internal static class FastMath
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
+    /// <summary>
+    /// log(x) for positive normal finite x, as <see cref="Log"/> with the special cases (0, subnormals, negatives, ∞,
+    /// NaN) left out: for arguments already clipped into a normal range. Same accuracy as <see cref="Log"/>; other
+    /// inputs give unspecified finite values, so a caller that can see NaN must pass it through itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LogNormal(Vector256<float> x)
+    {
+        Vector256<int> bits = x.AsInt32();
+        Vector256<float> e = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(bits, 23) - Vector256.Create(126));
+        Vector256<float> m = ((bits & Vector256.Create(0x007FFFFF)) | Vector256.Create(0x3F000000)).AsSingle(); // [0.5, 1)
+        Vector256<float> small = Vector256.LessThan(m, Vector256.Create(0.707106781186547524f));
+        e -= small & Vector256<float>.One;
+        m = m + (small & m) - Vector256<float>.One;
+        Vector256<float> z = m * m;
+        Vector256<float> p = Vector256.Create(7.0376836292E-2f);
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.1514610310E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(1.1676998740E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.2420140846E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(1.4249322787E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.6668057665E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(2.0000714765E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-2.4999993993E-1f));
+        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(3.3333331174E-1f));
+        Vector256<float> y = p * m * z;
+        y = Vector256.FusedMultiplyAdd(e, Vector256.Create(-2.12194440e-4f), y);
+        y = Vector256.FusedMultiplyAdd(z, Vector256.Create(-0.5f), y);
+        return Vector256.FusedMultiplyAdd(e, Vector256.Create(0.693359375f), m + y);
+    }
+
+    /// <summary>e^r ≈ 1 + r + r²·P(r) on |r| ≤ ln2/2 (Cephes expf coefficients), P by Estrin's scheme.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpPolynomial(Vector256<float> r)
+    {
+        Vector256<float> z = r * r;
+        Vector256<float> q0 = Vector256.FusedMultiplyAdd(Vector256.Create(1.6666665459E-1f), r, Vector256.Create(5.0000001201E-1f));
+        Vector256<float> q1 = Vector256.FusedMultiplyAdd(Vector256.Create(8.3334519073E-3f), r, Vector256.Create(4.1665795894E-2f));
+        Vector256<float> q2 = Vector256.FusedMultiplyAdd(Vector256.Create(1.9875691500E-4f), r, Vector256.Create(1.3981999507E-3f));
+        Vector256<float> p = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(q2, z, q1), z, q0);
+        return Vector256.FusedMultiplyAdd(p, z, r) + Vector256<float>.One;
+    }
+
     /// <summary>log(1 + e) for e in [0, 1] as 2·atanh(s), s = e/(2 + e) ∈ [0, 1/3].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Log1p(Vector256<float> e) => Atanh2(e / (Vector256.Create(2f) + e));
@@ -103,15 +158,15 @@ internal static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Atanh2(Vector256<float> s)
     {
-        Vector256<float> s2 = s * s;
-        Vector256<float> p = Vector256.Create(2f / 15);
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 13));
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 11));
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 9));
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 7));
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 5));
-        p = Vector256.FusedMultiplyAdd(p, s2, Vector256.Create(2f / 3));
-        p *= s2;
+        // P(t) = 2/3 + 2/5 t + … + 2/15 t^6 in t = s², by Estrin's scheme (short dependency chains).
+        Vector256<float> t = s * s;
+        Vector256<float> t2 = t * t;
+        Vector256<float> q0 = Vector256.FusedMultiplyAdd(Vector256.Create(2f / 5), t, Vector256.Create(2f / 3));
+        Vector256<float> q1 = Vector256.FusedMultiplyAdd(Vector256.Create(2f / 9), t, Vector256.Create(2f / 7));
+        Vector256<float> q2 = Vector256.FusedMultiplyAdd(Vector256.Create(2f / 13), t, Vector256.Create(2f / 11));
+        Vector256<float> r1 = Vector256.FusedMultiplyAdd(Vector256.Create(2f / 15), t2, q2);
+        Vector256<float> r0 = Vector256.FusedMultiplyAdd(q1, t2, q0);
+        Vector256<float> p = Vector256.FusedMultiplyAdd(r1, t2 * t2, r0) * t;
         return Vector256.FusedMultiplyAdd(p, s, s + s);
     }
 }

@@ -253,40 +253,11 @@ internal static unsafe class PointwiseDriver
         double sum = 0;
         if (vectorize && n >= Vector256<T>.Count)
         {
-            Vector256<double> acc0 = default, acc1 = default;
-            if (grad is null)
-            {
-                for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
-                {
-                    VMath.Accumulate(ref acc0, ref acc1, kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i)));
-                }
-            }
-            else if (stream)
-            {
-                // Large gradients bypass the cache; same values at the same positions as the branch below.
-                var store = new StreamingStore<T>(grad);
-                Vector256<T> f = Vector256.Create(factor);
-                for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
-                {
-                    Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
-                    store.Store(g * f, i);
-                    VMath.Accumulate(ref acc0, ref acc1, l);
-                }
-
-                store.Flush(i);
-            }
-            else
-            {
-                Vector256<T> f = Vector256.Create(factor);
-                for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
-                {
-                    Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
-                    (g * f).Store(grad + i);
-                    VMath.Accumulate(ref acc0, ref acc1, l);
-                }
-            }
-
-            sum = VMath.Sum(acc0, acc1);
+            // One method per loop: each gets its own register allocation (accumulators stay in registers).
+            i = n - (n % Vector256<T>.Count);
+            sum = grad is null ? VectorLoss(kernel, y, p, i)
+                : stream ? VectorLossGradStreaming(kernel, y, p, grad, i, factor)
+                : VectorLossGrad(kernel, y, p, grad, i, factor);
         }
 
         if (grad is null)
@@ -306,5 +277,60 @@ internal static unsafe class PointwiseDriver
         }
 
         return sum;
+    }
+
+    /// <summary>Σ e over the first <paramref name="n"/> elements, n a multiple of the vector width.</summary>
+    private static double VectorLoss<T, TKernel>(TKernel kernel, T* y, T* p, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IPointwiseKernel<T>
+    {
+        Vector256<double> acc0 = default, acc1 = default;
+        for (int i = 0; i < n; i += Vector256<T>.Count)
+        {
+            Vector256<T> l = kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i));
+            acc0 += VMath.WidenLower(l);
+            acc1 += VMath.WidenUpper(l);
+        }
+
+        return VMath.Sum(acc0, acc1);
+    }
+
+    /// <summary>Σ e and factor · e' over the first <paramref name="n"/> elements, n a multiple of the vector width.</summary>
+    private static double VectorLossGrad<T, TKernel>(TKernel kernel, T* y, T* p, T* grad, int n, T factor)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IPointwiseKernel<T>
+    {
+        Vector256<double> acc0 = default, acc1 = default;
+        Vector256<T> f = Vector256.Create(factor);
+        for (int i = 0; i < n; i += Vector256<T>.Count)
+        {
+            Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
+            (g * f).Store(grad + i);
+            acc0 += VMath.WidenLower(l);
+            acc1 += VMath.WidenUpper(l);
+        }
+
+        return VMath.Sum(acc0, acc1);
+    }
+
+    /// <summary>As <see cref="VectorLossGrad"/>, with the gradient written by streaming (cache-bypassing) stores: same
+    /// values at the same positions.</summary>
+    private static double VectorLossGradStreaming<T, TKernel>(TKernel kernel, T* y, T* p, T* grad, int n, T factor)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IPointwiseKernel<T>
+    {
+        Vector256<double> acc0 = default, acc1 = default;
+        Vector256<T> f = Vector256.Create(factor);
+        var store = new StreamingStore<T>(grad);
+        for (int i = 0; i < n; i += Vector256<T>.Count)
+        {
+            Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
+            store.Store(g * f, i);
+            acc0 += VMath.WidenLower(l);
+            acc1 += VMath.WidenUpper(l);
+        }
+
+        store.Flush(n);
+        return VMath.Sum(acc0, acc1);
     }
 }

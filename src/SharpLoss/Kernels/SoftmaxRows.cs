@@ -53,7 +53,7 @@ internal static class SoftmaxRows
             Vector256<double> a0 = default, a1 = default;
             for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
             {
-                Vector256<T> v = VMath.Exp(Vector256.LoadUnsafe(ref r, (nuint)i) - vm);
+                Vector256<T> v = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref r, (nuint)i) - vm);
                 v.StoreUnsafe(ref e, (nuint)i);
                 VMath.Accumulate(ref a0, ref a1, v);
             }

@@ -27,6 +27,77 @@ internal static class VMath
         throw new NotSupportedException();
     }
 
+    /// <summary>exp(x) for x ≤ 0 or NaN (<see cref="FastMath.ExpNonPositive"/> for float).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> ExpNonPositive<T>(Vector256<T> x)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return FastMath.ExpNonPositive(x.AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector256.Exp(x.AsDouble()).As<double, T>();
+        }
+
+        throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// log(x) for positive normal finite x (<see cref="FastMath.LogNormal"/> for float): NaN and other special
+    /// inputs give unspecified values, so callers pass NaN through themselves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LogNormal<T>(Vector256<T> x)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return FastMath.LogNormal(x.AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector256.Log(x.AsDouble()).As<double, T>();
+        }
+
+        throw new NotSupportedException();
+    }
+
+    /// <summary>The lanes of <paramref name="v"/> widened to double: lanes 0–3 for float, all four for double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> WidenLower<T>(Vector256<T> v)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.WidenLower(v.AsSingle());
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return v.AsDouble();
+        }
+
+        throw new NotSupportedException();
+    }
+
+    /// <summary>Lanes 4–7 of a float vector widened to double; zero for double (whose lanes <see cref="WidenLower{T}"/> takes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> WidenUpper<T>(Vector256<T> v)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.WidenUpper(v.AsSingle());
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector256<double>.Zero;
+        }
+
+        throw new NotSupportedException();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Log<T>(Vector256<T> x)
     {

@@ -89,7 +89,7 @@ internal sealed class ElementwiseOp : Loss
         {
             Vector256<T> one = Vector256<T>.One, vq = Vector256.Create(q);
             Vector256<T> l = one + ((vq - one) * z);
-            Vector256<T> e = VMath.Exp(-Vector256.Abs(x));
+            Vector256<T> e = VMath.ExpNonPositive(-Vector256.Abs(x));
             Vector256<T> inv = one / (one + e);
             Vector256<T> pos = Vector256.GreaterThan(x, Vector256<T>.Zero), neg = Vector256.LessThan(x, Vector256<T>.Zero);
             Vector256<T> d = (pos & (e * inv)) | (neg & inv);

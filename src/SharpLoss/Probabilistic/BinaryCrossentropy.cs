@@ -93,7 +93,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> x)
         {
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
-            Vector256<T> e = VMath.Exp(-Vector256.Abs(x));
+            Vector256<T> e = VMath.ExpNonPositive(-Vector256.Abs(x));
             Vector256<T> relu = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero), x, Vector256<T>.Zero);
             return relu - (x * ys) + VMath.Log1pSmall(e);
         }
@@ -101,7 +101,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> x, out Vector256<T> grad)
         {
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
-            Vector256<T> e = VMath.Exp(-Vector256.Abs(x));
+            Vector256<T> e = VMath.ExpNonPositive(-Vector256.Abs(x));
             Vector256<T> log1p = VMath.Log1pAndReciprocal(e, out Vector256<T> inv);
             Vector256<T> nonNeg = Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero);
             grad = Vector256.ConditionalSelect(nonNeg, inv, e * inv) - ys;
@@ -139,7 +139,8 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         {
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
             Vector256<T> q = VMath.Clip(p, Vector256.Create(Lo), Vector256.Create(Hi));
-            return -((ys * VMath.Log(q)) + ((Vector256<T>.One - ys) * VMath.Log(Vector256<T>.One - q)));
+            Vector256<T> loss = -((ys * VMath.LogNormal(q)) + ((Vector256<T>.One - ys) * VMath.LogNormal(Vector256<T>.One - q)));
+            return Vector256.ConditionalSelect(Vector256.Equals(p, p), loss, p);   // q is clipped into the normal range or NaN
         }
 
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
@@ -152,7 +153,8 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
 
             // (1 − y')/(1 − q) − y'/q = (q − y')/(q·(1 − q)): one division.
             grad = VMath.ClipPasses(p, lo, hi) & ((q - ys) / (q * oneMinusQ));
-            return -((ys * VMath.Log(q)) + (oneMinusY * VMath.Log(oneMinusQ)));
+            Vector256<T> loss = -((ys * VMath.LogNormal(q)) + (oneMinusY * VMath.LogNormal(oneMinusQ)));
+            return Vector256.ConditionalSelect(Vector256.Equals(p, p), loss, p);   // q is clipped into the normal range or NaN
         }
     }
 
@@ -189,7 +191,8 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
 
             // (1 − y')/(1 − q + ε) − y'/(q + ε) = (q + ε − y'·(1 + 2ε))/((q + ε)(1 − q + ε)): one division.
             grad = VMath.ClipPasses(p, eps, hi) & ((up - (ys * (Vector256<T>.One + eps + eps))) / (up * down));
-            return -((ys * VMath.Log(up)) + (oneMinusY * VMath.Log(down)));
+            Vector256<T> loss = -((ys * VMath.LogNormal(up)) + (oneMinusY * VMath.LogNormal(down)));
+            return Vector256.ConditionalSelect(Vector256.Equals(p, p), loss, p);   // up and down are normal or NaN
         }
     }
 }

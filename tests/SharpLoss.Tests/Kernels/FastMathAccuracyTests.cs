@@ -54,7 +54,7 @@ public class FastMathAccuracyTests
         foreach ((float lo, float hi) in new[] { (Math.Max(from, 0f), Math.Max(to, 0f)), (Math.Max(-to, 0f), Math.Max(-from, 0f)) })
         {
             bool negative = lo == Math.Max(-to, 0f) && hi == Math.Max(-from, 0f) && from < 0;
-            if (hi <= lo && !(hi == 0 && lo == 0))
+            if (hi < lo || (hi == lo && !(hi == 0 && from <= 0 && to >= 0)))
             {
                 continue;
             }
@@ -142,5 +142,38 @@ public class FastMathAccuracyTests
         static double Log1pExact(double x) => x < 1e-4 ? x - (x * x / 2) + (x * x * x / 3) - (x * x * x * x / 4) : Math.Log(1 + x);
         var (ulps, at) = Sweep(FastMath.Log1p, Log1pExact, 0f, 1f, 61);
         Assert.True(ulps <= 2, $"log1p: {ulps:F2} ulp at e = {at:R}");
+    }
+    [Fact]
+    public void ExpNonPositive_OverItsRange_AtMostTwoUlps()
+    {
+        // The variant for −|x| and x − max: results in the normal range, x in [-87.3, 0], and subnormal results below.
+        var (ulps, at) = Sweep(FastMath.ExpNonPositive, Math.Exp, -87.3f, 0f, 29);
+        Assert.True(ulps <= 2, $"exp (x <= 0): {ulps:F2} ulp at x = {at:R}");
+        var (subUlps, subAt) = Sweep(FastMath.ExpNonPositive, Math.Exp, -103.9f, -87.4f, 1009);
+        Assert.True(subUlps <= 2, $"exp (subnormal results): {subUlps:F2} ulp at x = {subAt:R}");
+    }
+
+    [Fact]
+    public void ExpNonPositive_SpecialInputs_AsIeee()
+    {
+        Vector256<float> r = FastMath.ExpNonPositive(Vector256.Create(-100f, -104f, -1e4f, -0f, float.NegativeInfinity, float.NaN, 0f, -1f));
+        Assert.Equal((float)Math.Exp(-100), r[0], 2e-44f);           // subnormal result, within 2^-149 steps
+        Assert.Equal(0f, r[1]);                                       // below half the smallest subnormal
+        Assert.Equal(0f, r[2]);
+        Assert.Equal(1f, r[3]);                                       // e^-0 = 1 exactly
+        Assert.Equal(0f, r[4]);
+        Assert.True(float.IsNaN(r[5]));
+        Assert.Equal(1f, r[6]);
+        Assert.Equal(0.36787944f, r[7], 1e-7f);                      // e^-1 = 0.36787944117…
+    }
+
+    [Fact]
+    public void LogNormal_NormalFloats_AtMostTwoUlps()
+    {
+        // The variant for arguments already clipped into the normal range (BCE's q and 1 − q).
+        var (ulps, at) = Sweep(FastMath.LogNormal, Math.Log, 1.17549435e-38f, float.MaxValue, 257);
+        Assert.True(ulps <= 2, $"log (normal x): {ulps:F2} ulp at x = {at:R}");
+        var (nearOne, nearOneAt) = Sweep(FastMath.LogNormal, Math.Log, 0.5f, 2f, 3);
+        Assert.True(nearOne <= 2, $"log (normal x near 1): {nearOne:F2} ulp at x = {nearOneAt:R}");
     }
 }
