@@ -49,16 +49,16 @@ internal static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpNonPositive(Vector256<float> x)
     {
-        Vector256<float> xc = Vector256.Max(x, Vector256.Create(ExpLo));
+        // Max propagates NaN (IEEE maximum), and every later step keeps it. Below −104, e^x < 2^−150 rounds to 0, and so
+        // does the value computed at −104 itself: the clamp needs no separate underflow test.
+        Vector256<float> xc = Vector256.Max(x, Vector256.Create(-104f));
         Vector256<float> n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
         Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
         Vector256<float> p = ExpPolynomial(r);
         Vector256<int> ni = Vector256.ConvertToInt32Native(n);   // integral, in [−150, 0]
         Vector256<float> scale = ((ni + Vector256.Create(127 + 64)) << 23).AsSingle();
-        Vector256<float> result = p * scale * Vector256.Create(5.42101086e-20f);   // 2^-64
-        result = Vector256.AndNot(result, Vector256.LessThan(x, Vector256.Create(ExpLo)));
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+        return p * scale * Vector256.Create(5.42101086e-20f);   // 2^-64
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -75,16 +75,7 @@ internal static class FastMath
         e -= small & Vector256<float>.One;
         m = m + (small & m) - Vector256<float>.One;
         Vector256<float> z = m * m;
-        Vector256<float> p = Vector256.Create(7.0376836292E-2f);
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.1514610310E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(1.1676998740E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.2420140846E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(1.4249322787E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.6668057665E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(2.0000714765E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-2.4999993993E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(3.3333331174E-1f));
-        Vector256<float> y = p * m * z;
+        Vector256<float> y = LogPolynomial(m, z) * m * z;
         y = Vector256.FusedMultiplyAdd(e, Vector256.Create(-2.12194440e-4f), y);
         y = Vector256.FusedMultiplyAdd(z, Vector256.Create(-0.5f), y);
         Vector256<float> result = Vector256.FusedMultiplyAdd(e, Vector256.Create(0.693359375f), m + y);
@@ -110,19 +101,26 @@ internal static class FastMath
         e -= small & Vector256<float>.One;
         m = m + (small & m) - Vector256<float>.One;
         Vector256<float> z = m * m;
-        Vector256<float> p = Vector256.Create(7.0376836292E-2f);
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.1514610310E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(1.1676998740E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.2420140846E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(1.4249322787E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-1.6668057665E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(2.0000714765E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(-2.4999993993E-1f));
-        p = Vector256.FusedMultiplyAdd(p, m, Vector256.Create(3.3333331174E-1f));
-        Vector256<float> y = p * m * z;
+        Vector256<float> y = LogPolynomial(m, z) * m * z;
         y = Vector256.FusedMultiplyAdd(e, Vector256.Create(-2.12194440e-4f), y);
         y = Vector256.FusedMultiplyAdd(z, Vector256.Create(-0.5f), y);
         return Vector256.FusedMultiplyAdd(e, Vector256.Create(0.693359375f), m + y);
+    }
+
+    /// <summary>P(m) of log(1 + m) ≈ m − m²/2 + m³·P(m) on m in [√½ − 1, √2 − 1] (Cephes logf coefficients), by
+    /// Estrin's scheme; <paramref name="z"/> is m².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LogPolynomial(Vector256<float> m, Vector256<float> z)
+    {
+        Vector256<float> z2 = z * z;
+        Vector256<float> q0 = Vector256.FusedMultiplyAdd(Vector256.Create(-2.4999993993E-1f), m, Vector256.Create(3.3333331174E-1f));
+        Vector256<float> q1 = Vector256.FusedMultiplyAdd(Vector256.Create(-1.6668057665E-1f), m, Vector256.Create(2.0000714765E-1f));
+        Vector256<float> q2 = Vector256.FusedMultiplyAdd(Vector256.Create(-1.2420140846E-1f), m, Vector256.Create(1.4249322787E-1f));
+        Vector256<float> q3 = Vector256.FusedMultiplyAdd(Vector256.Create(-1.1514610310E-1f), m, Vector256.Create(1.1676998740E-1f));
+        Vector256<float> r0 = Vector256.FusedMultiplyAdd(q1, z, q0);
+        Vector256<float> r1 = Vector256.FusedMultiplyAdd(q3, z, q2);
+        Vector256<float> s0 = Vector256.FusedMultiplyAdd(r1, z2, r0);
+        return Vector256.FusedMultiplyAdd(Vector256.Create(7.0376836292E-2f), z2 * z2, s0);
     }
 
     /// <summary>e^r ≈ 1 + r + r²·P(r) on |r| ≤ ln2/2 (Cephes expf coefficients), P by Estrin's scheme.</summary>

@@ -11,6 +11,10 @@ namespace SharpLoss.Kernels;
 /// </summary>
 internal static class SoftmaxRows
 {
+    /// <summary>
+    /// The row's maximum, the shift of the softmax. A NaN in the row may or may not come back as the maximum: either
+    /// way the exponentials of the row (and so its loss and gradient) are NaN, as TensorFlow's.
+    /// </summary>
     public static T Max<T>(ReadOnlySpan<T> x, bool vectorize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -19,13 +23,25 @@ internal static class SoftmaxRows
         if (vectorize && n >= Vector256<T>.Count)
         {
             ref T r = ref MemoryMarshal.GetReference(x);
-            Vector256<T> vm = Vector256.Create(T.NegativeInfinity);
-            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+            int c = Vector256<T>.Count;
+
+            // Four independent maxima: the loop is bound by loads, not by the latency of one chain of max.
+            Vector256<T> m0 = Vector256.Create(T.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
+            for (; i <= n - (4 * c); i += 4 * c)
             {
-                vm = Vector256.Max(vm, Vector256.LoadUnsafe(ref r, (nuint)i));
+                m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref r, (nuint)i));
+                m1 = Vector256.MaxNative(m1, Vector256.LoadUnsafe(ref r, (nuint)(i + c)));
+                m2 = Vector256.MaxNative(m2, Vector256.LoadUnsafe(ref r, (nuint)(i + (2 * c))));
+                m3 = Vector256.MaxNative(m3, Vector256.LoadUnsafe(ref r, (nuint)(i + (3 * c))));
             }
 
-            for (int j = 0; j < Vector256<T>.Count; j++)
+            for (; i <= n - c; i += c)
+            {
+                m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref r, (nuint)i));
+            }
+
+            Vector256<T> vm = Vector256.MaxNative(Vector256.MaxNative(m0, m1), Vector256.MaxNative(m2, m3));
+            for (int j = 0; j < c; j++)
             {
                 m = MaxNaN(m, vm[j]);
             }
