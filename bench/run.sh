@@ -10,7 +10,7 @@
 #   --quick        short job (1 warm-up, 3 iterations of 100 ms) for smoke tests; writes bench/results/<cpu>-quick/,
 #                  which git ignores: never publish these numbers.
 #   --filter TEXT  only cases whose BenchmarkDotNet name contains TEXT, e.g. Roofline, Loss=Mse, Size=16M.
-# A full run takes about 40 minutes on 2 cores. Keep the machine otherwise idle.
+# A full run takes about 25 minutes on 2 cores. Keep the machine otherwise idle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -66,7 +66,7 @@ fi
   echo "- OS: $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), kernel $(uname -r)"
   echo "- .NET runtime: $(dotnet --info | awk '/^Host:/ { h = 1 } h && /Version:/ { print $2; exit }'), SDK $(dotnet --version)"
   echo "- tcmalloc: ${tcmalloc:-not available}"
-  echo "- Job: $([ ${#quick[@]} -gt 0 ] && echo 'quick (smoke test, not for publication)' || echo 'full (6 warm-up + 20 iterations of >= 500 ms)')${filter:+, filter '${filter[1]}'}"
+  echo "- Job: $([ ${#quick[@]} -gt 0 ] && echo 'quick (smoke test, not for publication)' || echo 'full (4 warm-up + 12 iterations of >= 500 ms)')${filter:+, filter '${filter[1]}'}"
   echo "- Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 } > "$out/machine.md"

@@ -57,11 +57,11 @@ if (!TorchLoader.Available)
     types = [.. types.Except(torchTypes)];
 }
 
-// Full run: 6 warm-up and 20 measured iterations of >= 500 ms each (a 16M TorchSharp case is one call per iteration).
+// Full run: 4 warm-up and 12 measured iterations of >= 500 ms each (a 16M TorchSharp case is one call per iteration).
 // --quick: a smoke test, 1 warm-up and 3 iterations of >= 100 ms; its numbers are not for publication.
 Job job = (quick
         ? Job.ShortRun.WithId("Quick").WithWarmupCount(1).WithIterationCount(3).WithIterationTime(TimeInterval.FromMilliseconds(100))
-        : Job.Default.WithId("Full").WithWarmupCount(6).WithIterationCount(20))
+        : Job.Default.WithId("Full").WithWarmupCount(4).WithIterationCount(12))
     .WithLaunchCount(1)
     .WithToolchain(InProcessEmitToolchain.Instance);
 

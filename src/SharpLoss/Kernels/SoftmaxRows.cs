@@ -67,11 +67,31 @@ internal static class SoftmaxRows
             ref T e = ref MemoryMarshal.GetReference(exps);
             Vector256<T> vm = Vector256.Create(m);
             Vector256<double> a0 = default, a1 = default;
-            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+            int c = Vector256<T>.Count;
+
+            // Four vectors at a time; their sum (two roundings in T, of non-negative terms: relative error ≤ 2 ulp) is
+            // widened to double once.
+            for (; i <= n - (4 * c); i += 4 * c)
+            {
+                Vector256<T> v0 = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref r, (nuint)i) - vm);
+                Vector256<T> v1 = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref r, (nuint)(i + c)) - vm);
+                Vector256<T> v2 = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref r, (nuint)(i + (2 * c))) - vm);
+                Vector256<T> v3 = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref r, (nuint)(i + (3 * c))) - vm);
+                v0.StoreUnsafe(ref e, (nuint)i);
+                v1.StoreUnsafe(ref e, (nuint)(i + c));
+                v2.StoreUnsafe(ref e, (nuint)(i + (2 * c)));
+                v3.StoreUnsafe(ref e, (nuint)(i + (3 * c)));
+                Vector256<T> block = (v0 + v1) + (v2 + v3);
+                a0 += VMath.WidenLower(block);
+                a1 += VMath.WidenUpper(block);
+            }
+
+            for (; i <= n - c; i += c)
             {
                 Vector256<T> v = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref r, (nuint)i) - vm);
                 v.StoreUnsafe(ref e, (nuint)i);
-                VMath.Accumulate(ref a0, ref a1, v);
+                a0 += VMath.WidenLower(v);
+                a1 += VMath.WidenUpper(v);
             }
 
             sum = VMath.Sum(a0, a1);
