@@ -17,7 +17,8 @@ internal interface IRowKernel<T>
     /// <param name="coef">The sample's gradient coefficient.</param>
     /// <param name="scratch">2·K elements of scratch space.</param>
     /// <param name="vectorize">Whether Vector256 may be used.</param>
-    T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize);
+    /// <param name="stream">Whether the gradient row may be written with streaming stores (it is pinned, and larger than the cache in total).</param>
+    T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream);
 }
 
 /// <summary>The math of a loss over one row of K classes with a sparse class id.</summary>
@@ -30,7 +31,8 @@ internal interface ISparseRowKernel<T>
     /// <param name="coef">The sample's gradient coefficient.</param>
     /// <param name="scratch">2·K elements of scratch space.</param>
     /// <param name="vectorize">Whether Vector256 may be used.</param>
-    T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize);
+    /// <param name="stream">Whether the gradient row may be written with streaming stores (it is pinned, and larger than the cache in total).</param>
+    T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream);
 }
 
 /// <summary>
@@ -87,6 +89,8 @@ internal static unsafe class RowDriver
             Weight = b.Weight,
             GradScale = b.GradScale,
             Vectorize = b.Vectorize && Vector256.IsHardwareAccelerated,
+            Stream = b.Vectorize && Vector256.IsHardwareAccelerated && b.Inner == 1 && !b.Grad.IsEmpty
+                && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes && StreamingStore<T>.Supported(g),
         };
     }
 
@@ -108,6 +112,7 @@ internal static unsafe class RowDriver
         public T Weight;
         public T GradScale;
         public bool Vectorize;
+        public bool Stream;
 
         public readonly T WeightOf(int s) => Uniform ? Weight : W[s];
     }
@@ -135,7 +140,7 @@ internal static unsafe class RowDriver
                     if (r.Inner == 1)
                     {
                         long off = (long)s * k;
-                        l = Kernel.Row(new ReadOnlySpan<T>(r.Y + off, k), new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize);
+                        l = Kernel.Row(new ReadOnlySpan<T>(r.Y + off, k), new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize, r.Stream);
                     }
                     else
                     {
@@ -149,7 +154,7 @@ internal static unsafe class RowDriver
                             p[j] = r.P[baseIdx + ((long)j * r.Inner)];
                         }
 
-                        l = Kernel.Row(y, p, r.G is null ? default : g, w * r.GradScale, scratch, r.Vectorize);
+                        l = Kernel.Row(y, p, r.G is null ? default : g, w * r.GradScale, scratch, r.Vectorize, stream: false);
                         if (r.G is not null)
                         {
                             for (int j = 0; j < k; j++)
@@ -211,7 +216,7 @@ internal static unsafe class RowDriver
                     else
                     {
                         T w = r.WeightOf(s);
-                        l = Kernel.Row(label, new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize);
+                        l = Kernel.Row(label, new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize, r.Stream);
                         total += double.CreateTruncating(l) * double.CreateTruncating(w);
                     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
@@ -71,10 +72,10 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
     }
 
     /// <summary>Softmax cross-entropy on a row of logits with labels y·a + c.</summary>
-    internal readonly struct LogitsRow<T>(T a, T c) : IRowKernel<T>
+    internal readonly unsafe struct LogitsRow<T>(T a, T c) : IRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> x, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
+        public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> x, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream)
         {
             int k = x.Length;
             if (k == 0)
@@ -145,10 +146,23 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
                     ref T re = ref MemoryMarshal.GetReference(exps);
                     ref T rg = ref MemoryMarshal.GetReference(grad);
                     Vector256<T> va = Vector256.Create(coef * a), vc = Vector256.Create(coef * c), vs = Vector256.Create(scale);
-                    for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                    if (stream)
                     {
-                        Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - ((Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc);
-                        g.StoreUnsafe(ref rg, (nuint)j);
+                        var store = new StreamingStore<T>((T*)Unsafe.AsPointer(ref rg));
+                        for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                        {
+                            store.Store((Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - ((Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc), j);
+                        }
+
+                        store.Flush(j);
+                    }
+                    else
+                    {
+                        for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                        {
+                            Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - ((Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc);
+                            g.StoreUnsafe(ref rg, (nuint)j);
+                        }
                     }
                 }
 
@@ -169,7 +183,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
         private static readonly T Lo = VMath.C<T>(1e-7);
         private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
 
-        public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
+        public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream)
         {
             int k = p.Length;
             T s = T.CreateTruncating(SoftmaxRows.Sum(p, vectorize));

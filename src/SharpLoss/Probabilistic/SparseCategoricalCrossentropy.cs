@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
@@ -340,13 +341,13 @@ public sealed class SparseCategoricalCrossentropy : Loss
     /// Sparse softmax cross-entropy on a row; with <c>probabilities</c>, x = log clip(p) first. The target is the one-hot
     /// row smoothed toward 1/K by <c>ls</c>.
     /// </summary>
-    internal readonly struct LogitsRow<T>(T ls, bool probabilities) : ISparseRowKernel<T>
+    internal readonly unsafe struct LogitsRow<T>(T ls, bool probabilities) : ISparseRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         private static readonly T Lo = VMath.C<T>(1e-7);
         private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
 
-        public T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
+        public T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream)
         {
             int k = p.Length, t = (int)label;
             ReadOnlySpan<T> x = p;
@@ -396,18 +397,43 @@ public sealed class SparseCategoricalCrossentropy : Loss
                         ref T re = ref MemoryMarshal.GetReference(exps);
                         ref T rg = ref MemoryMarshal.GetReference(grad);
                         Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
-                        for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                        int width = Vector256<T>.Count, end = k - (k % width), at = t < end ? t - (t % width) : -1;
+
+                        // The target's −(1 − ls) enters the vector that holds it, so each gradient element is written once.
+                        Vector256<T> hit = t < end
+                            ? Vector256.ConditionalSelect(Vector256.Equals(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(t - at))), Vector256.Create(coef * (T.One - ls)), Vector256<T>.Zero)
+                            : Vector256<T>.Zero;
+                        if (stream)
                         {
-                            ((Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - vo).StoreUnsafe(ref rg, (nuint)j);
+                            var store = new StreamingStore<T>((T*)Unsafe.AsPointer(ref rg));
+                            for (; j < end; j += width)
+                            {
+                                Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - vo;
+                                store.Store(j == at ? g - hit : g, j);
+                            }
+
+                            store.Flush(j);
+                        }
+                        else
+                        {
+                            for (; j < end; j += width)
+                            {
+                                Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - vo;
+                                (j == at ? g - hit : g).StoreUnsafe(ref rg, (nuint)j);
+                            }
                         }
                     }
 
+                    int scalarFrom = j;
                     for (; j < k; j++)
                     {
                         grad[j] = (exps[j] * scale) - off;
                     }
 
-                    grad[t] -= coef * (T.One - ls);
+                    if (t >= scalarFrom)
+                    {
+                        grad[t] -= coef * (T.One - ls);
+                    }
                 }
                 else
                 {
