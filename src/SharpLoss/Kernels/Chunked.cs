@@ -76,18 +76,27 @@ internal static class Chunked
         where TJob : struct, IChunkJob
     {
         public int Done;
-        private int _next = -1;
+        private readonly int _grain = Math.Max(1, chunks / (16 * Environment.ProcessorCount));
+        private int _next;
 
         public void Execute() => Work();
 
-        /// <summary>Claims and runs chunks until none is left. A helper that finds none left touches nothing else.</summary>
+        /// <summary>
+        /// Claims runs of consecutive chunks (about a sixteenth of each core's share, so that each thread streams through
+        /// contiguous memory) until none is left. A helper that finds none left touches nothing else.
+        /// </summary>
         public void Work()
         {
-            int c;
-            while ((c = Interlocked.Increment(ref _next)) < chunks)
+            int start;
+            while ((start = Interlocked.Add(ref _next, _grain) - _grain) < chunks)
             {
-                slots[c] = job.Run(c);
-                Interlocked.Increment(ref Done);
+                int end = Math.Min(chunks, start + _grain);
+                for (int c = start; c < end; c++)
+                {
+                    slots[c] = job.Run(c);
+                }
+
+                Interlocked.Add(ref Done, end - start);
             }
         }
     }
