@@ -14,6 +14,10 @@ namespace SharpLoss.Kernels;
 /// coefficients); at most 2 ulp for normal and subnormal x &gt; 0; −∞ at 0, NaN below 0 or for NaN, +∞ at +∞.</description></item>
 /// <item><description><see cref="Log1p"/> for e in [0, 1]: 2·atanh(e/(2 + e)) as an odd polynomial; at most 2 ulp, exact
 /// for tiny e (no 1 + e rounding).</description></item>
+/// <item><description><see cref="Log1pAndReciprocal"/> for e in [0, 1]: log(1 + e) within 4 ulp and 1/(1 + e) within 3 ulp
+/// (one shared division).</description></item>
+/// <item><description><see cref="ExpNonPositive"/> and <see cref="LogNormal"/>: as <see cref="Exp"/> and <see cref="Log"/> on
+/// their domains (x ≤ 0; positive normal x), without the special-case handling.</description></item>
 /// </list>
 /// </summary>
 internal static class FastMath

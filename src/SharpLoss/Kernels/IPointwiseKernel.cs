@@ -5,7 +5,7 @@ namespace SharpLoss.Kernels;
 
 /// <summary>
 /// The math of an element-wise loss term e(y, p) and its derivative ∂e/∂p, as scalar and Vector256
-/// operators. Bodies are math only: no loops, no bounds checks; <see cref="PointwiseDriver"/> owns the loops.
+/// operators (and optionally Vector512 ones). Bodies are math only: no loops, no bounds checks; <see cref="PointwiseDriver"/> owns the loops.
 /// </summary>
 internal interface IPointwiseKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -20,4 +20,13 @@ internal interface IPointwiseKernel<T>
     Vector256<T> Loss(Vector256<T> y, Vector256<T> p);
 
     Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad);
+
+    /// <summary>True when the kernel also has Vector512 operators (used where Vector512 is hardware accelerated).</summary>
+    static virtual bool Wide => false;
+
+    /// <summary>The Vector512 loss; only called when <see cref="Wide"/> is true.</summary>
+    Vector512<T> Loss(Vector512<T> y, Vector512<T> p) => throw new NotSupportedException();
+
+    /// <summary>The Vector512 loss and derivative; only called when <see cref="Wide"/> is true.</summary>
+    Vector512<T> LossGrad(Vector512<T> y, Vector512<T> p, out Vector512<T> grad) => throw new NotSupportedException();
 }

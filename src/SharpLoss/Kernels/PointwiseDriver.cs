@@ -251,7 +251,14 @@ internal static unsafe class PointwiseDriver
     {
         int i = 0;
         double sum = 0;
-        if (vectorize && n >= Vector256<T>.Count)
+        if (vectorize && TKernel.Wide && Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        {
+            i = n - (n % Vector512<T>.Count);
+            sum = grad is null ? WideLoss(kernel, y, p, i)
+                : stream ? WideLossGradStreaming(kernel, y, p, grad, i, factor)
+                : WideLossGrad(kernel, y, p, grad, i, factor);
+        }
+        else if (vectorize && n >= Vector256<T>.Count)
         {
             // One method per loop: each gets its own register allocation (accumulators stay in registers).
             i = n - (n % Vector256<T>.Count);
@@ -332,5 +339,60 @@ internal static unsafe class PointwiseDriver
 
         store.Flush(n);
         return VMath.Sum(acc0, acc1);
+    }
+    /// <summary>As <see cref="VectorLoss"/> on Vector512, n a multiple of its width.</summary>
+    private static double WideLoss<T, TKernel>(TKernel kernel, T* y, T* p, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IPointwiseKernel<T>
+    {
+        Vector512<double> acc0 = default, acc1 = default;
+        for (int i = 0; i < n; i += Vector512<T>.Count)
+        {
+            Vector512<float> l = kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle();
+            acc0 += Vector512.WidenLower(l);
+            acc1 += Vector512.WidenUpper(l);
+        }
+
+        return Vector512.Sum(acc0 + acc1);
+    }
+
+    /// <summary>As <see cref="VectorLossGrad"/> on Vector512, n a multiple of its width.</summary>
+    private static double WideLossGrad<T, TKernel>(TKernel kernel, T* y, T* p, T* grad, int n, T factor)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IPointwiseKernel<T>
+    {
+        Vector512<double> acc0 = default, acc1 = default;
+        Vector512<T> f = Vector512.Create(factor);
+        for (int i = 0; i < n; i += Vector512<T>.Count)
+        {
+            Vector512<float> l = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out Vector512<T> g).AsSingle();
+            (g * f).Store(grad + i);
+            acc0 += Vector512.WidenLower(l);
+            acc1 += Vector512.WidenUpper(l);
+        }
+
+        return Vector512.Sum(acc0 + acc1);
+    }
+
+    /// <summary>As <see cref="WideLossGrad"/>, the gradient written by streaming stores (two Vector256 halves).</summary>
+    private static double WideLossGradStreaming<T, TKernel>(TKernel kernel, T* y, T* p, T* grad, int n, T factor)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IPointwiseKernel<T>
+    {
+        Vector512<double> acc0 = default, acc1 = default;
+        Vector512<T> f = Vector512.Create(factor);
+        var store = new StreamingStore<T>(grad);
+        for (int i = 0; i < n; i += Vector512<T>.Count)
+        {
+            Vector512<float> l = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out Vector512<T> g).AsSingle();
+            Vector512<T> scaled = g * f;
+            store.Store(scaled.GetLower(), i);
+            store.Store(scaled.GetUpper(), i + Vector256<T>.Count);
+            acc0 += Vector512.WidenLower(l);
+            acc1 += Vector512.WidenUpper(l);
+        }
+
+        store.Flush(n);
+        return Vector512.Sum(acc0 + acc1);
     }
 }

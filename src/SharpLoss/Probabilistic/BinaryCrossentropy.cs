@@ -108,6 +108,23 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
             Vector256<T> relu = Vector256.ConditionalSelect(nonNeg, x, Vector256<T>.Zero);
             return relu - (x * ys) + log1p;
         }
+
+        /// <summary>float only: the Vector256 operators on 16 lanes.</summary>
+        public static bool Wide => typeof(T) == typeof(float);
+
+        public Vector512<T> Loss(Vector512<T> y, Vector512<T> x) => LossGrad(y, x, out _);
+
+        public Vector512<T> LossGrad(Vector512<T> y, Vector512<T> x, out Vector512<T> grad)
+        {
+            Vector512<float> xf = x.AsSingle();
+            Vector512<float> ys = (y.AsSingle() * Vector512.Create(float.CreateTruncating(a))) + Vector512.Create(float.CreateTruncating(c));
+            Vector512<float> e = FastMath512.ExpNonPositive(-Vector512.Abs(xf));
+            Vector512<float> log1p = FastMath512.Log1pAndReciprocal(e, out Vector512<float> inv);
+            Vector512<float> nonNeg = Vector512.GreaterThanOrEqual(xf, Vector512<float>.Zero);
+            grad = (Vector512.ConditionalSelect(nonNeg, inv, e * inv) - ys).As<float, T>();
+            Vector512<float> relu = Vector512.ConditionalSelect(nonNeg, xf, Vector512<float>.Zero);
+            return (relu - (xf * ys) + log1p).As<float, T>();
+        }
     }
 
     /// <summary>

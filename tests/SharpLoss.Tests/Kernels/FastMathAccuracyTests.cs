@@ -176,4 +176,53 @@ public class FastMathAccuracyTests
         var (nearOne, nearOneAt) = Sweep(FastMath.LogNormal, Math.Log, 0.5f, 2f, 3);
         Assert.True(nearOne <= 2, $"log (normal x near 1): {nearOne:F2} ulp at x = {nearOneAt:R}");
     }
+    [Fact]
+    public void ExpNonPositive512_SameValuesAsTheVector256Version()
+    {
+        // The Vector512 twin runs the same operations on 16 lanes: every lane must equal the Vector256 result (which
+        // the sweeps above bound to 2 ulp), over the normal and subnormal ranges and the special inputs.
+        static Vector256<float> Wide(Vector256<float> v) => FastMath512.ExpNonPositive(Vector512.Create(v, v)).GetUpper();
+        var (ulps, at) = Sweep(v => Wide(v) - FastMath.ExpNonPositive(v), _ => 0, -103.9f, 0f, 97);
+        Assert.True(ulps == 0, $"exp512 differs from exp256 at x = {at:R}");
+        Vector256<float> special = Vector256.Create(-1e4f, float.NegativeInfinity, float.NaN, -0f, 0f, -104f, -87.5f, -1f);
+        Assert.Equal(FastMath.ExpNonPositive(special).AsInt32(), Wide(special).AsInt32());
+    }
+
+    [Fact]
+    public void Log1pAndReciprocal512_SameValuesAsTheVector256Version()
+    {
+        static Vector256<float> Wide(Vector256<float> v) => FastMath512.Log1pAndReciprocal(Vector512.Create(v, v), out _).GetLower();
+        static Vector256<float> WideReciprocal(Vector256<float> v)
+        {
+            FastMath512.Log1pAndReciprocal(Vector512.Create(v, v), out Vector512<float> r);
+            return r.GetLower();
+        }
+
+        static Vector256<float> Reciprocal(Vector256<float> v)
+        {
+            FastMath.Log1pAndReciprocal(v, out Vector256<float> r);
+            return r;
+        }
+
+        var (ulps, at) = Sweep(v => Wide(v) - FastMath.Log1pAndReciprocal(v, out _), _ => 0, 0f, 1f, 61);
+        Assert.True(ulps == 0, $"log1p512 differs from log1p256 at e = {at:R}");
+        var (rulps, rat) = Sweep(v => WideReciprocal(v) - Reciprocal(v), _ => 0, 0f, 1f, 61);
+        Assert.True(rulps == 0, $"1/(1 + e) 512 differs from 256 at e = {rat:R}");
+    }
+    [Fact]
+    public void Log1pAndReciprocal_UnitInterval_AtMostFourAndThreeUlps()
+    {
+        // The sigmoid losses' fused pair: log(1 + e) and 1/(1 + e) from one division (e = exp(−|x|) in [0, 1]). Sharing
+        // the division costs accuracy: s = e·(1 + e)/((1 + e)(2 + e)) carries about five roundings, so log1p is held
+        // to 4 ulp and the reciprocal to 3 (Log1p, with its own division, to 2).
+        static double Log1pExact(double x) => x < 1e-4 ? x - (x * x / 2) + (x * x * x / 3) - (x * x * x * x / 4) : Math.Log(1 + x);
+        var (ulps, at) = Sweep(v => FastMath.Log1pAndReciprocal(v, out _), Log1pExact, 0f, 1f, 61);
+        Assert.True(ulps <= 4, $"log1p: {ulps:F2} ulp at e = {at:R}");
+        var (rulps, rat) = Sweep(v =>
+        {
+            FastMath.Log1pAndReciprocal(v, out Vector256<float> r);
+            return r;
+        }, e => 1 / (1 + e), 0f, 1f, 61);
+        Assert.True(rulps <= 3, $"1/(1 + e): {rulps:F2} ulp at e = {rat:R}");
+    }
 }
