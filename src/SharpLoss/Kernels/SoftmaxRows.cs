@@ -6,7 +6,7 @@ namespace SharpLoss.Kernels;
 
 /// <summary>
 /// Row primitives shared by the softmax cross-entropies: max, Σ exp(x − max) (kept in a scratch row),
-/// and sums, each with a Vector256 path and a scalar path. Sums accumulate in double and are rounded to the
+/// and sums, each with a Vector256 path (with a Vector512 part for float where it is accelerated) and a scalar path. Sums accumulate in double and are rounded to the
 /// element type before further use, as TensorFlow's float32 reductions are.
 /// </summary>
 internal static class SoftmaxRows
@@ -27,6 +27,21 @@ internal static class SoftmaxRows
 
             // Four independent maxima: the loop is bound by loads, not by the latency of one chain of max.
             Vector256<T> m0 = Vector256.Create(T.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
+            if (Wide<T>() && n >= 16 * c)
+            {
+                Vector512<T> w0 = Vector512.Create(T.NegativeInfinity), w1 = w0, w2 = w0, w3 = w0;
+                for (; i <= n - (8 * c); i += 8 * c)
+                {
+                    w0 = Vector512.MaxNative(w0, Vector512.LoadUnsafe(ref r, (nuint)i));
+                    w1 = Vector512.MaxNative(w1, Vector512.LoadUnsafe(ref r, (nuint)(i + (2 * c))));
+                    w2 = Vector512.MaxNative(w2, Vector512.LoadUnsafe(ref r, (nuint)(i + (4 * c))));
+                    w3 = Vector512.MaxNative(w3, Vector512.LoadUnsafe(ref r, (nuint)(i + (6 * c))));
+                }
+
+                Vector512<T> w = Vector512.MaxNative(Vector512.MaxNative(w0, w1), Vector512.MaxNative(w2, w3));
+                m0 = Vector256.MaxNative(w.GetLower(), w.GetUpper());
+            }
+
             for (; i <= n - (4 * c); i += 4 * c)
             {
                 m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref r, (nuint)i));
@@ -68,6 +83,10 @@ internal static class SoftmaxRows
             Vector256<T> vm = Vector256.Create(m);
             Vector256<double> a0 = default, a1 = default;
             int c = Vector256<T>.Count;
+            if (Wide<T>() && n >= 8 * c)
+            {
+                sum = ExpShiftedWide(ref r, ref e, n, m, ref i);
+            }
 
             // Four vectors at a time; their sum (two roundings in T, of non-negative terms: relative error ≤ 2 ulp) is
             // widened to double once.
@@ -94,7 +113,7 @@ internal static class SoftmaxRows
                 a1 += VMath.WidenUpper(v);
             }
 
-            sum = VMath.Sum(a0, a1);
+            sum += VMath.Sum(a0, a1);
         }
 
         for (; i < n; i++)
@@ -106,6 +125,112 @@ internal static class SoftmaxRows
 
         return T.CreateTruncating(sum);
     }
+
+    /// <summary>
+    /// The Vector512 part of <see cref="ExpShifted"/> (float where Vector512 is accelerated): blocks of four vectors from
+    /// <paramref name="i"/> on, summed as there; returns the blocks' sum and leaves <paramref name="i"/> after them.
+    /// </summary>
+    private static double ExpShiftedWide<T>(ref T r, ref T e, int n, T m, ref int i)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = Vector512<T>.Count;
+        Vector512<float> vm = Vector512.Create(float.CreateTruncating(m));
+        Vector512<double> a0 = default, a1 = default;
+        for (; i <= n - (4 * c); i += 4 * c)
+        {
+            Vector512<float> v0 = FastMath512.ExpNonPositive(Vector512.LoadUnsafe(ref r, (nuint)i).AsSingle() - vm);
+            Vector512<float> v1 = FastMath512.ExpNonPositive(Vector512.LoadUnsafe(ref r, (nuint)(i + c)).AsSingle() - vm);
+            Vector512<float> v2 = FastMath512.ExpNonPositive(Vector512.LoadUnsafe(ref r, (nuint)(i + (2 * c))).AsSingle() - vm);
+            Vector512<float> v3 = FastMath512.ExpNonPositive(Vector512.LoadUnsafe(ref r, (nuint)(i + (3 * c))).AsSingle() - vm);
+            v0.As<float, T>().StoreUnsafe(ref e, (nuint)i);
+            v1.As<float, T>().StoreUnsafe(ref e, (nuint)(i + c));
+            v2.As<float, T>().StoreUnsafe(ref e, (nuint)(i + (2 * c)));
+            v3.As<float, T>().StoreUnsafe(ref e, (nuint)(i + (3 * c)));
+            Vector512<float> block = (v0 + v1) + (v2 + v3);
+            a0 += Vector512.WidenLower(block);
+            a1 += Vector512.WidenUpper(block);
+        }
+
+        return Vector512.Sum(a0 + a1);
+    }
+
+    /// <summary>
+    /// grad[j] = exps[j]·scale − off, and at <paramref name="target"/> (when inside the row) that minus
+    /// <paramref name="extra"/>, each element written once: with streaming stores when <paramref name="stream"/> (the
+    /// gradient row must then be pinned memory).
+    /// </summary>
+    public static unsafe void ScaleShift<T>(ReadOnlySpan<T> exps, T scale, T off, int target, T extra, Span<T> grad, bool vectorize, bool stream)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = exps.Length, j = 0;
+        fixed (T* e = exps, g = grad)
+        {
+            if (vectorize && k >= Vector256<T>.Count)
+            {
+                StreamingStore<T> store = stream ? new StreamingStore<T>(g) : default;
+                if (Wide<T>())
+                {
+                    Vector512<T> ws = Vector512.Create(scale), wo = Vector512.Create(off);
+                    for (; j <= k - Vector512<T>.Count; j += Vector512<T>.Count)
+                    {
+                        Vector512<T> v = (Vector512.Load(e + j) * ws) - wo;
+                        if ((uint)(target - j) < (uint)Vector512<T>.Count)
+                        {
+                            v -= Vector512.ConditionalSelect(Vector512.Equals(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(target - j))), Vector512.Create(extra), Vector512<T>.Zero);
+                        }
+
+                        if (stream)
+                        {
+                            store.Store(v.GetLower(), j);
+                            store.Store(v.GetUpper(), j + Vector256<T>.Count);
+                        }
+                        else
+                        {
+                            v.Store(g + j);
+                        }
+                    }
+                }
+
+                Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
+                for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                {
+                    Vector256<T> v = (Vector256.Load(e + j) * vs) - vo;
+                    if ((uint)(target - j) < (uint)Vector256<T>.Count)
+                    {
+                        v -= Vector256.ConditionalSelect(Vector256.Equals(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(target - j))), Vector256.Create(extra), Vector256<T>.Zero);
+                    }
+
+                    if (stream)
+                    {
+                        store.Store(v, j);
+                    }
+                    else
+                    {
+                        v.Store(g + j);
+                    }
+                }
+
+                if (stream)
+                {
+                    store.Flush(j);
+                }
+            }
+
+            int scalarFrom = j;
+            for (; j < k; j++)
+            {
+                g[j] = (e[j] * scale) - off;
+            }
+
+            if (target >= scalarFrom && target < k)
+            {
+                g[target] -= extra;
+            }
+        }
+    }
+
+    /// <summary>Whether the Vector512 row loops apply: float elements on a machine where Vector512 is accelerated.</summary>
+    private static bool Wide<T>() => typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated;
 
     public static double Sum<T>(ReadOnlySpan<T> x, bool vectorize)
         where T : unmanaged, IFloatingPointIeee754<T>

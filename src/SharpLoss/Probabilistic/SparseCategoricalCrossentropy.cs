@@ -392,48 +392,8 @@ public sealed class SparseCategoricalCrossentropy : Loss
                 int j = 0;
                 if (!probabilities)
                 {
-                    if (vectorize && k >= Vector256<T>.Count)
-                    {
-                        ref T re = ref MemoryMarshal.GetReference(exps);
-                        ref T rg = ref MemoryMarshal.GetReference(grad);
-                        Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
-                        int width = Vector256<T>.Count, end = k - (k % width), at = t < end ? t - (t % width) : -1;
-
-                        // The target's −(1 − ls) enters the vector that holds it, so each gradient element is written once.
-                        Vector256<T> hit = t < end
-                            ? Vector256.ConditionalSelect(Vector256.Equals(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(t - at))), Vector256.Create(coef * (T.One - ls)), Vector256<T>.Zero)
-                            : Vector256<T>.Zero;
-                        if (stream)
-                        {
-                            var store = new StreamingStore<T>((T*)Unsafe.AsPointer(ref rg));
-                            for (; j < end; j += width)
-                            {
-                                Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - vo;
-                                store.Store(j == at ? g - hit : g, j);
-                            }
-
-                            store.Flush(j);
-                        }
-                        else
-                        {
-                            for (; j < end; j += width)
-                            {
-                                Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - vo;
-                                (j == at ? g - hit : g).StoreUnsafe(ref rg, (nuint)j);
-                            }
-                        }
-                    }
-
-                    int scalarFrom = j;
-                    for (; j < k; j++)
-                    {
-                        grad[j] = (exps[j] * scale) - off;
-                    }
-
-                    if (t >= scalarFrom)
-                    {
-                        grad[t] -= coef * (T.One - ls);
-                    }
+                    // The target's −(1 − ls) enters the vector that holds it, so each gradient element is written once.
+                    SoftmaxRows.ScaleShift<T>(exps, scale, off, t, coef * (T.One - ls), grad, vectorize, stream);
                 }
                 else
                 {
