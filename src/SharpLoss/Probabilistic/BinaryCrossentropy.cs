@@ -187,6 +187,26 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
                 : -((ys * VMath.LogNormal(q)) + (oneMinusY * VMath.LogNormal(oneMinusQ)));
             return Vector256.ConditionalSelect(Vector256.Equals(p, p), loss, p);   // q is clipped into the normal range or NaN
         }
+
+        /// <summary>float only: the Vector256 operators on 16 lanes.</summary>
+        public static bool Wide => typeof(T) == typeof(float);
+
+        public Vector512<T> Loss(Vector512<T> y, Vector512<T> p) => LossGrad(y, p, out _);
+
+        public Vector512<T> LossGrad(Vector512<T> y, Vector512<T> p, out Vector512<T> grad)
+        {
+            Vector512<float> pf = p.AsSingle();
+            Vector512<float> lo = Vector512.Create(float.CreateTruncating(Lo)), hi = Vector512.Create(float.CreateTruncating(Hi));
+            Vector512<float> ys = (y.AsSingle() * Vector512.Create(float.CreateTruncating(a))) + Vector512.Create(float.CreateTruncating(c));
+            Vector512<float> q = Vector512.ConditionalSelect(Vector512.GreaterThan(pf, hi), hi, Vector512.ConditionalSelect(Vector512.LessThan(pf, lo), lo, pf));
+            Vector512<float> oneMinusQ = Vector512<float>.One - q;
+            Vector512<float> passes = ~(Vector512.LessThan(pf, lo) | Vector512.GreaterThan(pf, hi));
+            grad = (passes & ((q - ys) / (q * oneMinusQ))).As<float, T>();
+            Vector512<float> loss = Vector512.EqualsAll(ys * (ys - Vector512<float>.One), Vector512<float>.Zero)
+                ? -FastMath512.LogNormal(Vector512.ConditionalSelect(Vector512.Equals(ys, Vector512<float>.One), q, oneMinusQ))
+                : -((ys * FastMath512.LogNormal(q)) + ((Vector512<float>.One - ys) * FastMath512.LogNormal(oneMinusQ)));
+            return Vector512.ConditionalSelect(Vector512.Equals(pf, pf), loss, pf).As<float, T>();
+        }
     }
 
     /// <summary>tf.keras 2 probabilities: clip, then −(y' log(q + ε) + (1 − y') log(1 − q + ε)).</summary>

@@ -225,4 +225,13 @@ public class FastMathAccuracyTests
         }, e => 1 / (1 + e), 0f, 1f, 61);
         Assert.True(rulps <= 3, $"1/(1 + e): {rulps:F2} ulp at e = {rat:R}");
     }
+    [Fact]
+    public void LogNormal512_SameValuesAsTheVector256Version()
+    {
+        static Vector256<float> Wide(Vector256<float> v) => FastMath512.LogNormal(Vector512.Create(v, v)).GetUpper();
+        var (ulps, at) = Sweep(v => Wide(v) - FastMath.LogNormal(v), _ => 0, 1.17549435e-38f, float.MaxValue, 257);
+        Assert.True(ulps == 0, $"log512 differs from log256 at x = {at:R}");
+        var (nearOne, nearOneAt) = Sweep(v => Wide(v) - FastMath.LogNormal(v), _ => 0, 0.5f, 2f, 7);
+        Assert.True(nearOne == 0, $"log512 differs from log256 at x = {nearOneAt:R}");
+    }
 }
