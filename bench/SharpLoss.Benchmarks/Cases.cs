@@ -8,8 +8,8 @@ public static class Cases
     /// <summary>Element-wise losses: small (1K), odd (6*512+7, a SIMD tail and a partial chunk), in-cache (1M), beyond L3 (16M).</summary>
     public static readonly string[] PointwiseSizes = ["1K", "3079", "1M", "16M"];
 
-    /// <summary>Row (softmax) losses: 8192 rows of 1000 classes.</summary>
-    public static readonly string[] RowSizes = ["8192x1000"];
+    /// <summary>Row (softmax) losses: 32 rows of 32 classes (1K elements, the latency case) and 8192 rows of 1000 classes.</summary>
+    public static readonly string[] RowSizes = ["32x32", "8192x1000"];
 
     /// <summary>Roofline sizes: 1M (three arrays fit in L3) and 16M (64 MB per array, from memory).</summary>
     public static readonly string[] RooflineSizes = ["1M", "16M"];
