@@ -99,6 +99,14 @@ internal static class TorchLoader
         }
 
         string? line = File.ReadLines(maps).FirstOrDefault(l => l.EndsWith("/libLibTorchSharp.so", StringComparison.Ordinal));
-        return line is null ? null : line[line.IndexOf('/', StringComparison.Ordinal)..];
+        if (line is null)
+        {
+            return null;
+        }
+
+        // Relative to the benchmark's output directory when it is the patched copy there, so results name no machine path.
+        string path = line[line.IndexOf('/', StringComparison.Ordinal)..];
+        string relative = Path.GetRelativePath(AppContext.BaseDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : $"the benchmark's output directory ({relative})";
     }
 }

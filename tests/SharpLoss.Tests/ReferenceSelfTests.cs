@@ -1,5 +1,5 @@
 // Self-checks of the independent double-precision oracle in Reference/ against published numbers.
-// Every number below is copied from /work/shared/cases/keras-docstring-cases.json (field `source` cited per test):
+// Every number below is copied from the published cases (tests/SharpLoss.Tests/Data/keras-docstring-cases.json) (field `source` cited per test):
 // `expected` is the published value (checked with the case's own tolerance), `reference_float32` the float32
 // re-computation (checked to 1e-6 relative where the float32 clip bounds matter).
 
