@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -55,11 +56,7 @@ internal static class SoftmaxRows
                 m0 = Vector256.MaxNative(m0, Vector256.LoadUnsafe(ref r, (nuint)i));
             }
 
-            Vector256<T> vm = Vector256.MaxNative(Vector256.MaxNative(m0, m1), Vector256.MaxNative(m2, m3));
-            for (int j = 0; j < c; j++)
-            {
-                m = MaxNaN(m, vm[j]);
-            }
+            m = MaxAcross(Vector256.MaxNative(Vector256.MaxNative(m0, m1), Vector256.MaxNative(m2, m3)));
         }
 
         for (; i < n; i++)
@@ -85,7 +82,8 @@ internal static class SoftmaxRows
             int c = Vector256<T>.Count;
             if (Wide<T>() && n >= 8 * c)
             {
-                sum = ExpShiftedWide(ref r, ref e, n, m, ref i);
+                i = n - (n % (4 * Vector512<T>.Count));
+                sum = ExpShiftedWide(ref r, ref e, i, m);
             }
 
             // Four vectors at a time; their sum (two roundings in T, of non-negative terms: relative error ≤ 2 ulp) is
@@ -127,16 +125,16 @@ internal static class SoftmaxRows
     }
 
     /// <summary>
-    /// The Vector512 part of <see cref="ExpShifted"/> (float where Vector512 is accelerated): blocks of four vectors from
-    /// <paramref name="i"/> on, summed as there; returns the blocks' sum and leaves <paramref name="i"/> after them.
+    /// The Vector512 part of <see cref="ExpShifted"/> (float where Vector512 is accelerated): blocks of four vectors over
+    /// [0, <paramref name="end"/>), summed as there; returns the blocks' sum.
     /// </summary>
-    private static double ExpShiftedWide<T>(ref T r, ref T e, int n, T m, ref int i)
+    private static double ExpShiftedWide<T>(ref T r, ref T e, int end, T m)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int c = Vector512<T>.Count;
         Vector512<float> vm = Vector512.Create(float.CreateTruncating(m));
         Vector512<double> a0 = default, a1 = default;
-        for (; i <= n - (4 * c); i += 4 * c)
+        for (int i = 0; i < end; i += 4 * c)
         {
             Vector512<float> v0 = FastMath512.ExpNonPositive(Vector512.LoadUnsafe(ref r, (nuint)i).AsSingle() - vm);
             Vector512<float> v1 = FastMath512.ExpNonPositive(Vector512.LoadUnsafe(ref r, (nuint)(i + c)).AsSingle() - vm);
@@ -167,52 +165,26 @@ internal static class SoftmaxRows
         {
             if (vectorize && k >= Vector256<T>.Count)
             {
-                StreamingStore<T> store = stream ? new StreamingStore<T>(g) : default;
-                if (Wide<T>())
-                {
-                    Vector512<T> ws = Vector512.Create(scale), wo = Vector512.Create(off);
-                    for (; j <= k - Vector512<T>.Count; j += Vector512<T>.Count)
-                    {
-                        Vector512<T> v = (Vector512.Load(e + j) * ws) - wo;
-                        if ((uint)(target - j) < (uint)Vector512<T>.Count)
-                        {
-                            v -= Vector512.ConditionalSelect(Vector512.Equals(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(target - j))), Vector512.Create(extra), Vector512<T>.Zero);
-                        }
-
-                        if (stream)
-                        {
-                            store.Store(v.GetLower(), j);
-                            store.Store(v.GetUpper(), j + Vector256<T>.Count);
-                        }
-                        else
-                        {
-                            v.Store(g + j);
-                        }
-                    }
-                }
-
-                Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
-                for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
-                {
-                    Vector256<T> v = (Vector256.Load(e + j) * vs) - vo;
-                    if ((uint)(target - j) < (uint)Vector256<T>.Count)
-                    {
-                        v -= Vector256.ConditionalSelect(Vector256.Equals(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(target - j))), Vector256.Create(extra), Vector256<T>.Zero);
-                    }
-
-                    if (stream)
-                    {
-                        store.Store(v, j);
-                    }
-                    else
-                    {
-                        v.Store(g + j);
-                    }
-                }
-
                 if (stream)
                 {
-                    store.Flush(j);
+                    j = ScaleShiftStreaming(e, g, k, scale, off, target, extra);
+                }
+                else
+                {
+                    if (Wide<T>() && k >= 4 * Vector512<T>.Count)
+                    {
+                        Vector512<T> ws = Vector512.Create(scale), wo = Vector512.Create(off);
+                        for (; j <= k - Vector512<T>.Count; j += Vector512<T>.Count)
+                        {
+                            ScaleShift512(e, j, ws, wo, target, extra).Store(g + j);
+                        }
+                    }
+
+                    Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
+                    for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                    {
+                        ScaleShift256(e, j, vs, vo, target, extra).Store(g + j);
+                    }
                 }
             }
 
@@ -227,6 +199,60 @@ internal static class SoftmaxRows
                 g[target] -= extra;
             }
         }
+    }
+
+    /// <summary>The vector part of <see cref="ScaleShift"/> with streaming stores; returns the index after it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe int ScaleShiftStreaming<T>(T* e, T* g, int k, T scale, T off, int target, T extra)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int j = 0;
+        var store = new StreamingStore<T>(g);
+        if (Wide<T>())
+        {
+            Vector512<T> ws = Vector512.Create(scale), wo = Vector512.Create(off);
+            for (; j <= k - Vector512<T>.Count; j += Vector512<T>.Count)
+            {
+                Vector512<T> v = ScaleShift512(e, j, ws, wo, target, extra);
+                store.Store(v.GetLower(), j);
+                store.Store(v.GetUpper(), j + Vector256<T>.Count);
+            }
+        }
+
+        Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
+        for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+        {
+            store.Store(ScaleShift256(e, j, vs, vo, target, extra), j);
+        }
+
+        store.Flush(j);
+        return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<T> ScaleShift256<T>(T* e, int j, Vector256<T> scale, Vector256<T> off, int target, T extra)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector256<T> v = (Vector256.Load(e + j) * scale) - off;
+        if ((uint)(target - j) < (uint)Vector256<T>.Count)
+        {
+            v -= Vector256.ConditionalSelect(Vector256.Equals(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(target - j))), Vector256.Create(extra), Vector256<T>.Zero);
+        }
+
+        return v;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<T> ScaleShift512<T>(T* e, int j, Vector512<T> scale, Vector512<T> off, int target, T extra)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector512<T> v = (Vector512.Load(e + j) * scale) - off;
+        if ((uint)(target - j) < (uint)Vector512<T>.Count)
+        {
+            v -= Vector512.ConditionalSelect(Vector512.Equals(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(target - j))), Vector512.Create(extra), Vector512<T>.Zero);
+        }
+
+        return v;
     }
 
     /// <summary>Whether the Vector512 row loops apply: float elements on a machine where Vector512 is accelerated.</summary>
@@ -255,6 +281,26 @@ internal static class SoftmaxRows
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// The largest lane, by halving shuffles. Like the loop's maxima it may pass over a NaN lane; a row holding a NaN
+    /// still gets NaN exponentials, whatever its shift.
+    /// </summary>
+    private static T MaxAcross<T>(Vector256<T> v)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector128<T> h = Vector128.MaxNative(v.GetLower(), v.GetUpper());
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<float> f = h.AsSingle();
+            f = Vector128.MaxNative(f, Vector128.Shuffle(f, Vector128.Create(2, 3, 0, 1)));
+            f = Vector128.MaxNative(f, Vector128.Shuffle(f, Vector128.Create(1, 0, 3, 2)));
+            return T.CreateTruncating(f.ToScalar());
+        }
+
+        Vector128<double> d = h.AsDouble();
+        return T.CreateTruncating(Math.Max(d.GetElement(0), d.GetElement(1)));
     }
 
     private static T MaxNaN<T>(T a, T b)

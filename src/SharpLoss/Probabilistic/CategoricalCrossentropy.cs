@@ -142,28 +142,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
                 int j = 0;
                 if (vectorize && k >= Vector256<T>.Count)
                 {
-                    ref T ry = ref MemoryMarshal.GetReference(y);
-                    ref T re = ref MemoryMarshal.GetReference(exps);
-                    ref T rg = ref MemoryMarshal.GetReference(grad);
-                    Vector256<T> va = Vector256.Create(coef * a), vc = Vector256.Create(coef * c), vs = Vector256.Create(scale);
-                    if (stream)
-                    {
-                        var store = new StreamingStore<T>((T*)Unsafe.AsPointer(ref rg));
-                        for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
-                        {
-                            store.Store((Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - ((Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc), j);
-                        }
-
-                        store.Flush(j);
-                    }
-                    else
-                    {
-                        for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
-                        {
-                            Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - ((Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc);
-                            g.StoreUnsafe(ref rg, (nuint)j);
-                        }
-                    }
+                    j = stream ? GradientStreaming(y, exps, grad, coef * a, coef * c, scale) : Gradient(y, exps, grad, coef * a, coef * c, scale);
                 }
 
                 for (; j < k; j++)
@@ -173,6 +152,41 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
             }
 
             return T.CreateTruncating(loss);
+        }
+
+        /// <summary>grad = exps·scale − (y·ca + cc) over the whole vectors of the row; returns the index after them.</summary>
+        private static int Gradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T ca, T cc, T scale)
+        {
+            int k = exps.Length, j = 0;
+            ref T ry = ref MemoryMarshal.GetReference(y);
+            ref T re = ref MemoryMarshal.GetReference(exps);
+            ref T rg = ref MemoryMarshal.GetReference(grad);
+            Vector256<T> va = Vector256.Create(ca), vc = Vector256.Create(cc), vs = Vector256.Create(scale);
+            for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+            {
+                Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - ((Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc);
+                g.StoreUnsafe(ref rg, (nuint)j);
+            }
+
+            return j;
+        }
+
+        /// <summary>As <see cref="Gradient"/> with streaming stores (the gradient row is pinned).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int GradientStreaming(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T ca, T cc, T scale)
+        {
+            int k = exps.Length, j = 0;
+            ref T ry = ref MemoryMarshal.GetReference(y);
+            ref T re = ref MemoryMarshal.GetReference(exps);
+            Vector256<T> va = Vector256.Create(ca), vc = Vector256.Create(cc), vs = Vector256.Create(scale);
+            var store = new StreamingStore<T>((T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(grad)));
+            for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+            {
+                store.Store((Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - ((Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc), j);
+            }
+
+            store.Flush(j);
+            return j;
         }
     }
 
