@@ -12,12 +12,20 @@ namespace SharpLoss;
 /// </summary>
 public static class Losses
 {
-    /// <summary>Every name <see cref="Get(string, LossSemantics)"/> accepts: class names, function names and aliases.</summary>
+    /// <summary>
+    /// Every name <see cref="Get(string, LossSemantics)"/> accepts under Keras 3: class names, function names and aliases.
+    /// tf.keras 2 semantics also accept <c>"huber_loss"</c> (see <see cref="TfKeras2Names"/>).
+    /// </summary>
     public static IReadOnlyList<string> Names => Catalog.Names;
+
+    /// <summary>Every name <see cref="Get(string, LossSemantics)"/> accepts under tf.keras 2: <see cref="Names"/> and the
+    /// aliases only tf.keras 2's <c>get</c> resolves (<c>"huber_loss"</c>).</summary>
+    public static IReadOnlyList<string> TfKeras2Names => Catalog.TfKeras2Names;
 
     /// <summary>
     /// <c>keras.losses.get(name)</c>: a class name, function name or alias (<c>"bce"</c>, <c>"mse"</c>, <c>"mae"</c>, …)
-    /// gives a new instance of the class with its default configuration.
+    /// gives a new instance of the class with its default configuration. Under <see cref="LossSemantics.TfKeras2"/> the
+    /// tf.keras 2 aliases resolve too (<c>"huber_loss"</c>, which Keras 3 rejects).
     /// </summary>
     /// <param name="identifier">The name (case-sensitive, as in Keras).</param>
     /// <param name="semantics">Keras 3 (default) or tf.keras 2.x.</param>
@@ -27,8 +35,8 @@ public static class Losses
     public static Loss Get(string identifier, LossSemantics semantics = LossSemantics.Keras3)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        string? cls = Catalog.Resolve(identifier)
-            ?? throw new ArgumentException($"Could not interpret loss identifier: '{identifier}'. Expected one of: {string.Join(", ", Catalog.Names)}.", nameof(identifier));
+        string? cls = Catalog.Resolve(identifier, semantics)
+            ?? throw new ArgumentException($"Could not interpret loss identifier: '{identifier}'. Expected one of: {string.Join(", ", Catalog.NamesFor(semantics))}.", nameof(identifier));
         return Catalog.FromConfig(cls, [], semantics);
     }
 
@@ -143,7 +151,7 @@ public static class Losses
             }
         }
 
-        string cls = (fn is null ? null : Catalog.Resolve(fn))
+        string cls = (fn is null ? null : Catalog.Resolve(fn, semantics))
             ?? throw new ArgumentException($"A LossFunctionWrapper config needs \"fn\" naming a known loss function. Received: fn={fn ?? "null"}.", "json");
         return Catalog.FromConfig(cls, rest, semantics);
     }
@@ -257,6 +265,22 @@ public static class Losses
     /// <inheritdoc cref="MeanAbsoluteError(LossInput{float}, LossInput{float}, LossSemantics)"/>
     public static Tensor<double> MeanAbsoluteError(LossInput<double> yTrue, LossInput<double> yPred, LossSemantics semantics = LossSemantics.Keras3) =>
         Unreduced(new SharpLoss.MeanAbsoluteError(Reduction.None, null, semantics), yTrue, yPred);
+
+    /// <summary><c>keras.losses.huber</c>: mean over the last axis of ½·e² where |e| ≤ δ, δ·|e| − ½·δ² elsewhere (e = p − y).</summary>
+    /// <param name="yTrue">Targets (broadcast to <paramref name="yPred"/>'s shape).</param>
+    /// <param name="yPred">Predictions.</param>
+    /// <param name="delta">δ: a finite number ≥ 0; default 1.</param>
+    /// <param name="semantics">Keras 3 (default; the ranks are aligned first) or tf.keras 2.x (no alignment; no cast to
+    /// floatx either, see <see cref="SharpLoss.Huber"/>).</param>
+    /// <returns>The per-sample losses.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is NaN, negative or infinite.</exception>
+    /// <exception cref="ArgumentException">The shapes do not broadcast.</exception>
+    public static Tensor<float> Huber(LossInput<float> yTrue, LossInput<float> yPred, double delta = 1.0, LossSemantics semantics = LossSemantics.Keras3) =>
+        Unreduced(new SharpLoss.Huber(delta, Reduction.None, null, semantics), yTrue, yPred);
+
+    /// <inheritdoc cref="Huber(LossInput{float}, LossInput{float}, double, LossSemantics)"/>
+    public static Tensor<double> Huber(LossInput<double> yTrue, LossInput<double> yPred, double delta = 1.0, LossSemantics semantics = LossSemantics.Keras3) =>
+        Unreduced(new SharpLoss.Huber(delta, Reduction.None, null, semantics), yTrue, yPred);
 
     internal static Tensor<T> Unreduced<T>(Loss loss, LossInput<T> yTrue, LossInput<T> yPred)
         where T : unmanaged, IFloatingPointIeee754<T>

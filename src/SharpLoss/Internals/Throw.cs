@@ -52,4 +52,15 @@ internal static class Throw
 
         return value;
     }
+
+    /// <summary>Huber's δ must be a finite number ≥ 0 (Keras does not check; NaN, negative or infinite δ make no sense).</summary>
+    public static double Delta(double value, string argument = "delta")
+    {
+        if (!(value >= 0 && double.IsFinite(value)))
+        {
+            OutOfRange(argument, value, $"Expected `delta` to be a finite number >= 0. Received: delta={Py.Float(value)}.");
+        }
+
+        return value;
+    }
 }

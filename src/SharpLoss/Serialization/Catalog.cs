@@ -3,7 +3,8 @@ namespace SharpLoss.Serialization;
 /// <summary>
 /// The name → loss table behind <see cref="Losses.Get(string, LossSemantics)"/> and <see cref="Losses.FromJson(string)"/>:
 /// Keras class names with their config readers, and the function names and aliases that resolve to them.
-/// Adding a loss adds one line to <see cref="Classes"/> (and its names to <see cref="Keras3Names"/>).
+/// Adding a loss adds one line to <see cref="Classes"/> (and its names to <see cref="Keras3Names"/>, or to
+/// <see cref="TfKeras2OnlyNames"/> for names only tf.keras 2 resolves).
 /// </summary>
 internal static class Catalog
 {
@@ -14,6 +15,7 @@ internal static class Catalog
         ["SparseCategoricalCrossentropy"] = SparseCategoricalCrossentropy.Read,
         ["MeanSquaredError"] = MeanSquaredError.Read,
         ["MeanAbsoluteError"] = MeanAbsoluteError.Read,
+        ["Huber"] = Huber.Read,
     };
 
     /// <summary>Keras 3 <c>keras.losses.get</c> function names and aliases (SPEC E.1), mapped to class names.</summary>
@@ -30,15 +32,33 @@ internal static class Catalog
         ["mean_absolute_error"] = "MeanAbsoluteError",
         ["mae"] = "MeanAbsoluteError",
         ["MAE"] = "MeanAbsoluteError",
+        ["huber"] = "Huber",
     };
 
-    /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts, sorted.</summary>
+    /// <summary>
+    /// The names tf.keras 2's <c>get</c> resolves beyond <see cref="Keras3Names"/> (SPEC E.2: its table is the whole
+    /// <c>tf_keras.losses</c> namespace, aliases included), for the classes SharpLoss implements.
+    /// </summary>
+    private static readonly Dictionary<string, string> TfKeras2OnlyNames = new(StringComparer.Ordinal)
+    {
+        ["huber_loss"] = "Huber",
+    };
+
+    /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under Keras 3, sorted.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Classes.Keys.Concat(Keras3Names.Keys).Order(StringComparer.Ordinal)];
+
+    /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under tf.keras 2, sorted.</summary>
+    public static IReadOnlyList<string> TfKeras2Names { get; } = [.. Names.Concat(TfKeras2OnlyNames.Keys).Order(StringComparer.Ordinal)];
+
+    public static IReadOnlyList<string> NamesFor(LossSemantics semantics) => semantics == LossSemantics.TfKeras2 ? TfKeras2Names : Names;
 
     public static bool IsClass(string name) => Classes.ContainsKey(name);
 
-    public static string? Resolve(string identifier) =>
-        Classes.ContainsKey(identifier) ? identifier : Keras3Names.GetValueOrDefault(identifier);
+    /// <summary>The class a name resolves to under <paramref name="semantics"/>, or null.</summary>
+    public static string? Resolve(string identifier, LossSemantics semantics) =>
+        Classes.ContainsKey(identifier) ? identifier
+        : Keras3Names.GetValueOrDefault(identifier)
+        ?? (semantics == LossSemantics.TfKeras2 ? TfKeras2OnlyNames.GetValueOrDefault(identifier) : null);
 
     public static Loss FromConfig(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics)
     {
