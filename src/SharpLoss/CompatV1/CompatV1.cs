@@ -112,6 +112,45 @@ public static class CompatV1
     public static Tensor<double> AbsoluteDifference(LossInput<double> labels, LossInput<double> predictions, LossInput<double> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights) =>
         Reduce(Elementwise(ElementwiseKind.AbsoluteDifference, "absolute_difference", reduction), labels, predictions, weights);
 
+    /// <summary>
+    /// <c>tf.compat.v1.losses.huber_loss</c>: per element 0.5·q² + δ·(a − q) with a = |p − l| and q = min(a, δ) (the same
+    /// function as Keras's <see cref="SharpLoss.Huber"/>, evaluated in TensorFlow's v1 order), weighted and reduced.
+    /// </summary>
+    /// <param name="labels">Targets, the same shape as <paramref name="predictions"/>.</param>
+    /// <param name="predictions">Predictions.</param>
+    /// <param name="weights">Weights (scalar, or the same rank with dimensions 1 or equal); nothing means 1.</param>
+    /// <param name="delta">δ: a finite number ≥ 0 (TensorFlow does not check it); default 1.</param>
+    /// <param name="reduction">The v1 reduction.</param>
+    /// <returns>The loss: shape [1] when reduced, the predictions' shape for <see cref="Reduction.None"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is NaN, negative or infinite.</exception>
+    /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
+    public static Tensor<float> HuberLoss(LossInput<float> labels, LossInput<float> predictions, LossInput<float> weights = default, double delta = 1.0, Reduction reduction = Reduction.SumByNonzeroWeights) =>
+        Reduce(HuberOp(delta, reduction), labels, predictions, weights);
+
+    /// <inheritdoc cref="HuberLoss(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction)"/>
+    public static Tensor<double> HuberLoss(LossInput<double> labels, LossInput<double> predictions, LossInput<double> weights = default, double delta = 1.0, Reduction reduction = Reduction.SumByNonzeroWeights) =>
+        Reduce(HuberOp(delta, reduction), labels, predictions, weights);
+
+    /// <summary>
+    /// Gradient of <see cref="HuberLoss(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction)"/> with
+    /// respect to the predictions: per element clamp(p − l, −δ, δ), times the weights and the reduction's scale.
+    /// </summary>
+    /// <param name="labels">Targets.</param>
+    /// <param name="predictions">Predictions.</param>
+    /// <param name="weights">Weights; nothing means 1.</param>
+    /// <param name="delta">δ: a finite number ≥ 0; default 1.</param>
+    /// <param name="reduction">The v1 reduction.</param>
+    /// <param name="upstream">The upstream gradient (the result's shape), or nothing for 1.</param>
+    /// <returns>∂/∂predictions.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is NaN, negative or infinite.</exception>
+    /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
+    public static Tensor<float> HuberLossGradient(LossInput<float> labels, LossInput<float> predictions, LossInput<float> weights = default, double delta = 1.0, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<float> upstream = default) =>
+        Nn.Gradient(HuberOp(delta, reduction), labels, predictions, upstream, weights, "labels", "predictions");
+
+    /// <inheritdoc cref="HuberLossGradient(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction, LossInput{float})"/>
+    public static Tensor<double> HuberLossGradient(LossInput<double> labels, LossInput<double> predictions, LossInput<double> weights = default, double delta = 1.0, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<double> upstream = default) =>
+        Nn.Gradient(HuberOp(delta, reduction), labels, predictions, upstream, weights, "labels", "predictions");
+
     /// <summary><c>tf.compat.v1.losses.compute_weighted_loss</c>: weights and reduces given per-element losses.</summary>
     /// <param name="losses">The losses.</param>
     /// <param name="weights">Weights (scalar, or the losses' rank with dimensions 1 or equal); nothing means 1.</param>
@@ -157,6 +196,9 @@ public static class CompatV1
 
     private static ElementwiseOp Elementwise(ElementwiseKind kind, string name, Reduction reduction) =>
         new(kind, name) { CompatV1Kind = Kind(reduction) };
+
+    private static ElementwiseOp HuberOp(double delta, Reduction reduction) =>
+        new(ElementwiseKind.Huber, "huber_loss", Throw.Delta(delta)) { CompatV1Kind = Kind(reduction) };
 
     private static Tensor<T> Reduce<T>(Loss op, LossInput<T> labels, LossInput<T> predictions, LossInput<T> weights, string labelsArg = "labels", string predictionsArg = "predictions")
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -13,6 +13,7 @@ internal enum ElementwiseKind
     WeightedCrossEntropy,
     SquaredDifference,
     AbsoluteDifference,
+    Huber,
     Identity,
 }
 
@@ -57,6 +58,7 @@ internal sealed class ElementwiseOp : Loss
         ElementwiseKind.WeightedCrossEntropy => PointwiseDriver.Run(new WeightedKernel<T>(T.CreateChecked(_parameter)), ref batch),
         ElementwiseKind.SquaredDifference => PointwiseDriver.Run(default(MeanSquaredError.Kernel<T>), ref batch),
         ElementwiseKind.AbsoluteDifference => PointwiseDriver.Run(default(MeanAbsoluteError.Kernel<T>), ref batch),
+        ElementwiseKind.Huber => PointwiseDriver.Run(new Huber.V1Kernel<T>(T.CreateChecked(_parameter)), ref batch),
         _ => PointwiseDriver.Run(default(IdentityKernel<T>), ref batch),
     };
 

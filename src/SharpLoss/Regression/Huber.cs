@@ -125,4 +125,54 @@ public sealed class Huber : RegressionLoss
             return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(a, d), Vector512.Create(Half) * (e * e), (d * a) - Vector512.Create(_halfDeltaSquared));
         }
     }
+
+    /// <summary>
+    /// <c>tf.compat.v1.losses.huber_loss</c>'s form of the same function: q = min(a, δ), value ½·(q·q) + δ·(a − q)
+    /// (about 1 ulp from <see cref="Kernel{T}"/> in the linear part); derivative as <see cref="Kernel{T}"/>
+    /// (TensorFlow's Minimum gradient goes to a when a ≤ δ).
+    /// </summary>
+    internal readonly struct V1Kernel<T>(T delta) : IPointwiseKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static bool Vectorizable => true;
+
+        public static bool Wide => typeof(T) == typeof(float);
+
+        private static T Half => T.CreateTruncating(0.5);
+
+        public T Loss(T y, T p) => LossGrad(y, p, out _);
+
+        public T LossGrad(T y, T p, out T grad)
+        {
+            T e = p - y;
+            T a = T.Abs(e);
+            grad = a > delta ? T.CopySign(delta, e) : e;
+
+            // TensorFlow's minimum(a, δ): a NaN a gives NaN.
+            T q = a > delta ? delta : a;
+            return (Half * (q * q)) + (delta * (a - q));
+        }
+
+        public Vector256<T> Loss(Vector256<T> y, Vector256<T> p) => LossGrad(y, p, out _);
+
+        public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
+        {
+            Vector256<T> e = p - y, a = Vector256.Abs(e), d = Vector256.Create(delta);
+            Vector256<T> above = Vector256.GreaterThan(a, d);
+            grad = Vector256.ConditionalSelect(above, Vector256.CopySign(d, e), e);
+            Vector256<T> q = Vector256.ConditionalSelect(above, d, a);
+            return (Vector256.Create(Half) * (q * q)) + (d * (a - q));
+        }
+
+        public Vector512<T> Loss(Vector512<T> y, Vector512<T> p) => LossGrad(y, p, out _);
+
+        public Vector512<T> LossGrad(Vector512<T> y, Vector512<T> p, out Vector512<T> grad)
+        {
+            Vector512<T> e = p - y, a = Vector512.Abs(e), d = Vector512.Create(delta);
+            Vector512<T> above = Vector512.GreaterThan(a, d);
+            grad = Vector512.ConditionalSelect(above, Vector512.CopySign(d, e), e);
+            Vector512<T> q = Vector512.ConditionalSelect(above, d, a);
+            return (Vector512.Create(Half) * (q * q)) + (d * (a - q));
+        }
+    }
 }
