@@ -1,4 +1,4 @@
-// Serialization and look-up (SPEC E.1-E.3, 0.2, K.10) for the five losses SharpLoss implements.
+// Serialization and look-up (SPEC E.1-E.3, 0.2, K.10) for the six losses SharpLoss implements.
 // Every expected config and JSON string below is copied from SPEC E.3 (Keras 3 master block and tf.keras 2 block)
 // or E.1 (envelopes), with Python json.dumps spacing (", " and ": "), 0.0 for floats and null for None.
 
@@ -13,6 +13,7 @@ public class ConfigTests
         "SparseCategoricalCrossentropy" => new SparseCategoricalCrossentropy(semantics: semantics),
         "MeanSquaredError" => new MeanSquaredError(semantics: semantics),
         "MeanAbsoluteError" => new MeanAbsoluteError(semantics: semantics),
+        "Huber" => new Huber(semantics: semantics),
         _ => throw new ArgumentException(className),
     };
 
@@ -52,6 +53,14 @@ public class ConfigTests
     }
 
     [Fact]
+    public void GetConfig_Keras3_Huber_MatchesSpecE3WithDelta()
+    {
+        // "Huber": {"name": "huber_loss", "reduction": "sum_over_batch_size", "delta": 1.0} (Keras 3 master keeps delta, SPEC F#14).
+        AssertConfig(new Huber().GetConfig(), ("name", "huber_loss"), ("reduction", "sum_over_batch_size"), ("delta", 1.0));
+        AssertConfig(new Huber(0.8, Reduction.Sum, "h").GetConfig(), ("name", "h"), ("reduction", "sum"), ("delta", 0.8));
+    }
+
+    [Fact]
     public void GetConfig_TfKeras2_EveryClass_ReductionComesFirstAndIsAuto()
     {
         // SPEC E.3 tf.keras 2.x block and E.2 key-order table.
@@ -60,6 +69,7 @@ public class ConfigTests
         AssertConfig(new SparseCategoricalCrossentropy(semantics: LossSemantics.TfKeras2).GetConfig(), ("reduction", "auto"), ("name", "sparse_categorical_crossentropy"), ("from_logits", false), ("ignore_class", null));
         AssertConfig(new MeanSquaredError(semantics: LossSemantics.TfKeras2).GetConfig(), ("reduction", "auto"), ("name", "mean_squared_error"));
         AssertConfig(new MeanAbsoluteError(semantics: LossSemantics.TfKeras2).GetConfig(), ("reduction", "auto"), ("name", "mean_absolute_error"));
+        AssertConfig(new Huber(semantics: LossSemantics.TfKeras2).GetConfig(), ("reduction", "auto"), ("name", "huber_loss"), ("delta", 1.0));
     }
 
     [Theory]
@@ -82,6 +92,7 @@ public class ConfigTests
     [InlineData("SparseCategoricalCrossentropy", "{\"module\": \"keras.losses\", \"class_name\": \"SparseCategoricalCrossentropy\", \"config\": {\"name\": \"sparse_categorical_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": false, \"ignore_class\": null, \"axis\": -1}, \"registered_name\": null}")]
     [InlineData("MeanSquaredError", "{\"module\": \"keras.losses\", \"class_name\": \"MeanSquaredError\", \"config\": {\"name\": \"mean_squared_error\", \"reduction\": \"sum_over_batch_size\"}, \"registered_name\": null}")]
     [InlineData("MeanAbsoluteError", "{\"module\": \"keras.losses\", \"class_name\": \"MeanAbsoluteError\", \"config\": {\"name\": \"mean_absolute_error\", \"reduction\": \"sum_over_batch_size\"}, \"registered_name\": null}")]
+    [InlineData("Huber", "{\"module\": \"keras.losses\", \"class_name\": \"Huber\", \"config\": {\"name\": \"huber_loss\", \"reduction\": \"sum_over_batch_size\", \"delta\": 1.0}, \"registered_name\": null}")]
     public void ToJson_Keras3Default_IsTheExactKerasEnvelope(string className, string expected)
     {
         Assert.Equal(expected, Make(className).ToJson());
@@ -93,6 +104,7 @@ public class ConfigTests
     [InlineData("SparseCategoricalCrossentropy", "{\"class_name\": \"SparseCategoricalCrossentropy\", \"config\": {\"reduction\": \"auto\", \"name\": \"sparse_categorical_crossentropy\", \"from_logits\": false, \"ignore_class\": null}}")]
     [InlineData("MeanSquaredError", "{\"class_name\": \"MeanSquaredError\", \"config\": {\"reduction\": \"auto\", \"name\": \"mean_squared_error\"}}")]
     [InlineData("MeanAbsoluteError", "{\"class_name\": \"MeanAbsoluteError\", \"config\": {\"reduction\": \"auto\", \"name\": \"mean_absolute_error\"}}")]
+    [InlineData("Huber", "{\"class_name\": \"Huber\", \"config\": {\"reduction\": \"auto\", \"name\": \"huber_loss\", \"delta\": 1.0}}")]
     public void ToJson_TfKeras2Default_IsTheLegacyFormat(string className, string expected)
     {
         Assert.Equal(expected, Make(className, LossSemantics.TfKeras2).ToJson());
@@ -228,7 +240,7 @@ public class ConfigTests
     }
 
     [Theory]
-    [InlineData("{\"module\": \"keras.losses\", \"class_name\": \"Huber\", \"config\": {\"name\": \"huber_loss\", \"reduction\": \"sum_over_batch_size\", \"delta\": 1.0}, \"registered_name\": null}", "Huber")]
+    [InlineData("{\"module\": \"keras.losses\", \"class_name\": \"LogCosh\", \"config\": {\"name\": \"log_cosh\", \"reduction\": \"sum_over_batch_size\"}, \"registered_name\": null}", "LogCosh")]
     [InlineData("{\"class_name\": \"NotALoss\", \"config\": {}}", "NotALoss")]
     public void FromJson_UnknownClass_Throws(string json, string className)
     {
@@ -285,11 +297,13 @@ public class ConfigTests
     [InlineData("SparseCategoricalCrossentropy", typeof(SparseCategoricalCrossentropy))]
     [InlineData("MeanSquaredError", typeof(MeanSquaredError))]
     [InlineData("MeanAbsoluteError", typeof(MeanAbsoluteError))]
+    [InlineData("Huber", typeof(Huber))]
     [InlineData("binary_crossentropy", typeof(BinaryCrossentropy))]
     [InlineData("categorical_crossentropy", typeof(CategoricalCrossentropy))]
     [InlineData("sparse_categorical_crossentropy", typeof(SparseCategoricalCrossentropy))]
     [InlineData("mean_squared_error", typeof(MeanSquaredError))]
     [InlineData("mean_absolute_error", typeof(MeanAbsoluteError))]
+    [InlineData("huber", typeof(Huber))]
     [InlineData("bce", typeof(BinaryCrossentropy))]
     [InlineData("BCE", typeof(BinaryCrossentropy))]
     [InlineData("mse", typeof(MeanSquaredError))]
@@ -331,6 +345,29 @@ public class ConfigTests
     }
 
     [Fact]
+    public void Get_HuberLoss_OnlyUnderTfKeras2()
+    {
+        // SPEC E.1: Keras 3's get does not accept "huber_loss" (Get_UnknownName covers the throw); SPEC E.2: tf.keras 2's
+        // get resolves every name of its module namespace, "huber_loss" included.
+        var huber = Assert.IsType<Huber>(Losses.Get("huber_loss", LossSemantics.TfKeras2));
+        Assert.Equal(LossSemantics.TfKeras2, huber.Semantics);
+        Assert.Equal(Reduction.Auto, huber.Reduction);
+        Assert.Equal(1.0, huber.Delta);
+        Assert.Equal("huber_loss", huber.Name);
+        Assert.Contains("huber_loss", Losses.TfKeras2Names);
+        Assert.DoesNotContain("huber_loss", Losses.Names);
+        Assert.Equal(Losses.Names.Count + 1, Losses.TfKeras2Names.Count);
+
+        // A bare JSON string is a tf.keras 2 legacy identifier (Losses.FromJson), so it resolves there too.
+        Assert.IsType<Huber>(Losses.FromJson("\"huber_loss\""));
+
+        // The Keras 3 function envelope resolves with Keras 3's table: "huber" yes, "huber_loss" no.
+        Assert.IsType<Huber>(Losses.FromJson("{\"module\": \"builtins\", \"class_name\": \"function\", \"config\": \"huber\", \"registered_name\": \"function\"}"));
+        var e = Assert.ThrowsAny<ArgumentException>(() => Losses.FromJson("{\"module\": \"builtins\", \"class_name\": \"function\", \"config\": \"huber_loss\", \"registered_name\": \"function\"}"));
+        Assert.Contains("'huber_loss'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Get_Null_ThrowsArgumentNull()
     {
         Assert.Throws<ArgumentNullException>(() => Losses.Get(null!));
@@ -353,6 +390,23 @@ public class ConfigTests
             Assert.Equal(labelSmoothing, bce.LabelSmoothing);
             Assert.Equal(labelSmoothing, cce.LabelSmoothing);
             Assert.Equal(s, bce.Semantics);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.1)]
+    [InlineData(1.0 / 3.0)]
+    [InlineData(1e-7)]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    [InlineData(1e300)]
+    public void RoundTrip_HuberDelta_SurvivesExactly(double delta)
+    {
+        foreach (LossSemantics s in new[] { LossSemantics.Keras3, LossSemantics.TfKeras2 })
+        {
+            var huber = (Huber)Losses.FromJson(new Huber(delta, semantics: s).ToJson());
+            Assert.Equal(delta, huber.Delta);
+            Assert.Equal(s, huber.Semantics);
         }
     }
 
@@ -397,6 +451,7 @@ public class ConfigTests
             new SparseCategoricalCrossentropy(reduction: reduction, semantics: semantics),
             new MeanSquaredError(reduction, semantics: semantics),
             new MeanAbsoluteError(reduction, semantics: semantics),
+            new Huber(0.25, reduction, semantics: semantics),
         ];
         foreach (Loss loss in losses)
         {

@@ -6,7 +6,9 @@
 //   * "custom elementwise squared error" (keras loss_test.py, a custom Loss whose per-sample loss is (y - p)^2 per
 //     element): MeanSquaredError on y_true/y_pred reshaped to (N, 1), so the mean over the last axis is the element itself,
 //     with the case's mask passed as `mask` (Keras's y_pred._keras_mask);
-//   * function forms, tf.nn and tf.compat.v1: the matching static method (v1 reduction strings of A.9).
+//   * function forms, tf.nn and tf.compat.v1: the matching static method (v1 reduction strings of A.9);
+//   * the Keras 3 `huber` function docstring prints 0.155, the mean of the function's per-sample values [0.18, 0.13] (the
+//     case's own note): its function-form result is averaged (in double, rounded to the element type) before comparison.
 
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -59,6 +61,8 @@ internal interface IPrecision<T>
 
     static abstract Tensor<T> BinaryCrossentropyFunction(LossInput<T> yTrue, LossInput<T> yPred, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics);
 
+    static abstract Tensor<T> HuberFunction(LossInput<T> yTrue, LossInput<T> yPred, double delta, LossSemantics semantics);
+
     static abstract Tensor<T> SigmoidCrossEntropyWithLogits(LossInput<T> labels, LossInput<T> logits);
 
     static abstract Tensor<T> WeightedCrossEntropyWithLogits(LossInput<T> labels, LossInput<T> logits, LossInput<T> posWeight);
@@ -97,6 +101,9 @@ internal readonly struct Single32 : IPrecision<float>
 
     public static Tensor<float> BinaryCrossentropyFunction(LossInput<float> yTrue, LossInput<float> yPred, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics) =>
         Losses.BinaryCrossentropy(yTrue, yPred, fromLogits, labelSmoothing, axis, semantics);
+
+    public static Tensor<float> HuberFunction(LossInput<float> yTrue, LossInput<float> yPred, double delta, LossSemantics semantics) =>
+        Losses.Huber(yTrue, yPred, delta, semantics);
 
     public static Tensor<float> SigmoidCrossEntropyWithLogits(LossInput<float> labels, LossInput<float> logits) => Nn.SigmoidCrossEntropyWithLogits(labels, logits);
 
@@ -138,6 +145,9 @@ internal readonly struct Double64 : IPrecision<double>
 
     public static Tensor<double> BinaryCrossentropyFunction(LossInput<double> yTrue, LossInput<double> yPred, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics) =>
         Losses.BinaryCrossentropy(yTrue, yPred, fromLogits, labelSmoothing, axis, semantics);
+
+    public static Tensor<double> HuberFunction(LossInput<double> yTrue, LossInput<double> yPred, double delta, LossSemantics semantics) =>
+        Losses.Huber(yTrue, yPred, delta, semantics);
 
     public static Tensor<double> SigmoidCrossEntropyWithLogits(LossInput<double> labels, LossInput<double> logits) => Nn.SigmoidCrossEntropyWithLogits(labels, logits);
 
@@ -212,6 +222,7 @@ internal static class DocstringCaseRunner
             "SparseCategoricalCrossentropy" => new SparseCategoricalCrossentropy(o.FromLogits, o.IgnoreClass, reduction, o.Axis, semantics: semantics),
             "MeanSquaredError" or "custom elementwise squared error" => new MeanSquaredError(reduction, semantics: semantics),
             "MeanAbsoluteError" => new MeanAbsoluteError(reduction, semantics: semantics),
+            "Huber" => new Huber(o.Delta, reduction, semantics: semantics),
             _ => throw new InvalidOperationException($"{c}: not a class case."),
         };
     }
@@ -227,6 +238,13 @@ internal static class DocstringCaseRunner
         {
             case CaseFamily.KerasClass:
                 return RunClass<T, TP>(c, semantics ?? throw new ArgumentNullException(nameof(semantics)), labels, ClassOp.Published);
+
+            case CaseFamily.KerasFunction when c.Loss == "huber":
+                {
+                    CaseResult perSample = FromTensor(TP.HuberFunction(
+                        In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), o.Delta, semantics ?? throw new ArgumentNullException(nameof(semantics))));
+                    return c.ExpectsScalar ? Scalar(T.CreateChecked(perSample.Values.Average())) : perSample;
+                }
 
             case CaseFamily.KerasFunction:
                 // binary_crossentropy and tf.keras backend.binary_crossentropy: the unreduced function form. For the

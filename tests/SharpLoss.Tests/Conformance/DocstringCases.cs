@@ -103,7 +103,7 @@ internal enum CaseFamily
     /// <summary>A Keras loss class (<c>call: "class"</c>): constructed from ctor_args, called with sample_weight (and mask).</summary>
     KerasClass,
 
-    /// <summary>A Keras function form (unreduced per-sample values): <c>binary_crossentropy</c>, tf.keras <c>backend.binary_crossentropy</c>.</summary>
+    /// <summary>A Keras function form (unreduced per-sample values): <c>binary_crossentropy</c>, tf.keras <c>backend.binary_crossentropy</c>, <c>huber</c>.</summary>
     KerasFunction,
 
     /// <summary>A <c>tf.nn</c> cross-entropy (unreduced).</summary>
@@ -132,6 +132,9 @@ internal sealed record CaseOptions
 
     public double? PosWeight { get; init; }
 
+    /// <summary>Huber's delta; Keras's default 1.0 when absent.</summary>
+    public double Delta { get; init; } = 1.0;
+
     /// <summary>ctor_args keys this model does not interpret.</summary>
     public IReadOnlyList<string> Unknown { get; init; } = [];
 
@@ -151,8 +154,9 @@ internal sealed record CaseOptions
                 "reduction" when isNull || k == JsonValueKind.String => o with { HasReduction = true, ReductionName = isNull ? null : p.Value.GetString() },
                 "ignore_class" when isNull || number => o with { IgnoreClass = isNull ? null : p.Value.GetInt32() },
                 "pos_weight" when number => o with { PosWeight = p.Value.GetDouble() },
+                "delta" when number => o with { Delta = p.Value.GetDouble() },
 
-                // Keys of losses SharpLoss does not implement (alpha, gamma, delta, a list-valued axis, ...) are kept out of
+                // Keys of losses SharpLoss does not implement (alpha, gamma, a list-valued axis, ...) are kept out of
                 // the applicable set by the loss name; DocstringCase rejects an unknown key on an applicable case.
                 _ => o with { Unknown = [.. o.Unknown, p.Name] },
             };
@@ -265,8 +269,9 @@ internal sealed class DocstringCase
         {
             ("keras3" or "tf.keras2" or "keras3+tf.keras2", "class",
                 "BinaryCrossentropy" or "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" or "MeanSquaredError"
-                or "MeanAbsoluteError" or "custom elementwise squared error") => (CaseFamily.KerasClass, null),
+                or "MeanAbsoluteError" or "Huber" or "custom elementwise squared error") => (CaseFamily.KerasClass, null),
             ("keras3+tf.keras2", "function", "binary_crossentropy") => (CaseFamily.KerasFunction, null),
+            ("keras3", "function", "huber") => (CaseFamily.KerasFunction, null),
             ("tf.keras2", "function", "backend.binary_crossentropy") => (CaseFamily.KerasFunction, null),
             ("tf.nn", "function",
                 "sigmoid_cross_entropy_with_logits" or "weighted_cross_entropy_with_logits"

@@ -10,7 +10,7 @@ namespace SharpLoss.Tests.Errors;
 
 public class BadInputTests
 {
-    public static TheoryData<string> AllLosses => new() { "bce", "cce", "scce", "mse", "mae" };
+    public static TheoryData<string> AllLosses => new() { "bce", "cce", "scce", "mse", "mae", "huber" };
 
     private static Loss Make(string key, Reduction? reduction = null, LossSemantics semantics = LossSemantics.Keras3) => key switch
     {
@@ -19,6 +19,7 @@ public class BadInputTests
         "scce" => new SparseCategoricalCrossentropy(reduction: reduction, semantics: semantics),
         "mse" => new MeanSquaredError(reduction, semantics: semantics),
         "mae" => new MeanAbsoluteError(reduction, semantics: semantics),
+        "huber" => new Huber(reduction: reduction, semantics: semantics),
         _ => throw new ArgumentException(key),
     };
 
@@ -155,6 +156,8 @@ public class BadInputTests
         Throws<ArgumentException>(() => Losses.CategoricalCrossentropy(y, p), null, "(1, 3)", "(1, 2)");
         Throws<ArgumentException>(() => Losses.MeanSquaredError(y, p), null, "(1, 3)", "(1, 2)");
         Throws<ArgumentException>(() => Losses.MeanAbsoluteError(y, p), null, "(1, 3)", "(1, 2)");
+        Throws<ArgumentException>(() => Losses.Huber(y, p), null, "(1, 3)", "(1, 2)");
+        Throws<ArgumentException>(() => CompatV1.HuberLoss(y, p), null, "(1, 3)", "(1, 2)");
         Throws<ArgumentException>(() => Losses.SparseCategoricalCrossentropy(new[] { 0, 1 }, p), null, "(2,)", "(1, 2)");
     }
 
@@ -164,6 +167,7 @@ public class BadInputTests
     [InlineData("scce")]
     [InlineData("mse")]
     [InlineData("mae")]
+    [InlineData("huber")]
     public void RankZeroYPred_IsRejected(string key)
     {
         Loss loss = Make(key);
@@ -465,6 +469,8 @@ public class BadInputTests
         Throws<ArgumentException>(() => CompatV1.AbsoluteDifference(labels, labels, w), null, "(2, 3)", "(2,)");
         Throws<ArgumentException>(() => CompatV1.ComputeWeightedLoss(labels, w), null, "(2, 3)", "(2,)");
         Throws<ArgumentException>(() => CompatV1.MeanSquaredErrorGradient(labels, labels, w), null, "(2, 3)", "(2,)");
+        Throws<ArgumentException>(() => CompatV1.HuberLoss(labels, labels, w), null, "(2, 3)", "(2,)");
+        Throws<ArgumentException>(() => CompatV1.HuberLossGradient(labels, labels, w), null, "(2, 3)", "(2,)");
         Throws<ArgumentException>(() => CompatV1.SoftmaxCrossEntropy(labels, labels, new float[,] { { 1, 2 } }), null, "(2,)", "(1, 2)");
     }
 
@@ -497,6 +503,7 @@ public class BadInputTests
         new SparseCategoricalCrossentropy(ignoreClass: -1, semantics: LossSemantics.TfKeras2),
         new MeanSquaredError(), new MeanSquaredError(Reduction.None, semantics: LossSemantics.TfKeras2),
         new MeanAbsoluteError(Reduction.MeanWithSampleWeight), new MeanAbsoluteError(Reduction.Sum, semantics: LossSemantics.TfKeras2),
+        new Huber(), new Huber(0.5, Reduction.None, semantics: LossSemantics.TfKeras2),
     ];
 
     private static int[] RandomShape(Random rng, int[]? near)
@@ -645,6 +652,8 @@ public class BadInputTests
                 () => CompatV1.SoftmaxCrossEntropy(new LossInput<float>(l, ls), new LossInput<float>(x, xs), new LossInput<float>(w, ws)),
                 () => CompatV1.ComputeWeightedLoss(new LossInput<float>(x, xs), new LossInput<float>(w, ws), CompatV1.Reduction.Mean),
                 () => Losses.MeanAbsoluteError(new LossInput<float>(l, ls), new LossInput<float>(x, xs), LossSemantics.TfKeras2),
+                () => CompatV1.HuberLoss(new LossInput<float>(l, ls), new LossInput<float>(x, xs), new LossInput<float>(w, ws), 0.5),
+                () => Losses.Huber(new LossInput<float>(l, ls), new LossInput<float>(x, xs)),
                 () => Losses.BinaryCrossentropy(new LossInput<float>(l, ls), new LossInput<float>(x, xs)),
             ];
             for (int c = 0; c < calls.Length; c++)

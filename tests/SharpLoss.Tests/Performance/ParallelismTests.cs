@@ -34,7 +34,7 @@ public class ParallelismTests
         return a;
     }
 
-    public static TheoryData<string> PointwiseLosses => new() { "bce-logits", "bce-probs", "bce-probs-tfk2", "mse", "mae" };
+    public static TheoryData<string> PointwiseLosses => new() { "bce-logits", "bce-probs", "bce-probs-tfk2", "mse", "mae", "huber" };
 
     private static Loss Make(string kind, int degree) => kind switch
     {
@@ -42,7 +42,11 @@ public class ParallelismTests
         "bce-probs" => new BinaryCrossentropy() { MaxDegreeOfParallelism = degree },
         "bce-probs-tfk2" => new BinaryCrossentropy(semantics: LossSemantics.TfKeras2) { MaxDegreeOfParallelism = degree },
         "mse" => new MeanSquaredError() { MaxDegreeOfParallelism = degree },
-        _ => new MeanAbsoluteError() { MaxDegreeOfParallelism = degree },
+        "mae" => new MeanAbsoluteError() { MaxDegreeOfParallelism = degree },
+
+        // δ = 0.5 so that errors in [0, 1] fall on both sides of δ.
+        "huber" => new Huber(delta: 0.5) { MaxDegreeOfParallelism = degree },
+        _ => throw new ArgumentException(kind),
     };
 
     [Theory]
@@ -120,6 +124,7 @@ public class ParallelismTests
     [InlineData("bce-probs")]
     [InlineData("mse")]
     [InlineData("mae")]
+    [InlineData("huber")]
     [InlineData("cce")]
     [InlineData("scce")]
     public void SpanPath_1KElements_AllocatesNothing(string kind)

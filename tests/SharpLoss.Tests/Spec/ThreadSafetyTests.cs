@@ -12,7 +12,7 @@ public class ThreadSafetyTests
 
     private sealed record Input(float[] Y, int[] YShape, int[]? Labels, float[] P, int[] PShape, float[]? Weight, bool[]? Mask);
 
-    public static TheoryData<string> Keys => new() { "bce", "cce", "scce", "scce-ignore", "mse", "mae" };
+    public static TheoryData<string> Keys => new() { "bce", "cce", "scce", "scce-ignore", "mse", "mae", "huber" };
 
     private static Loss Make(string key) => key switch
     {
@@ -22,6 +22,9 @@ public class ThreadSafetyTests
         "scce-ignore" => new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: 0),
         "mse" => new MeanSquaredError(Reduction.Sum),
         "mae" => new MeanAbsoluteError(semantics: LossSemantics.TfKeras2),
+
+        // δ = 0.3: the uniform [0, 1] inputs give errors on both sides of δ.
+        "huber" => new Huber(delta: 0.3, reduction: Reduction.MeanWithSampleWeight),
         _ => throw new ArgumentException(key),
     };
 
@@ -75,6 +78,7 @@ public class ThreadSafetyTests
         CategoricalCrossentropy c => new CategoricalCrossentropy(c.FromLogits, c.LabelSmoothing, c.Axis, Reduction.None, semantics: c.Semantics),
         SparseCategoricalCrossentropy s => new SparseCategoricalCrossentropy(s.FromLogits, s.IgnoreClass, Reduction.None, semantics: s.Semantics),
         MeanSquaredError e => new MeanSquaredError(Reduction.None, semantics: e.Semantics),
+        Huber h => new Huber(h.Delta, Reduction.None, semantics: h.Semantics),
         _ => new MeanAbsoluteError(Reduction.None, semantics: loss.Semantics),
     };
 
