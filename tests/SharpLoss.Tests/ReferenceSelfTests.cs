@@ -265,6 +265,42 @@ public class ReferenceSelfTests
         Close(5.898550724637682, RefReduce.Keras3(values, shape, [1.2, 3.4], [2, 1], null, "mean_with_sample_weight").Scalar!.Value, 1.5e-3);
     }
 
+    private static readonly double[] HuberTrue = [1.0, 0.0, 1.0, 1.0, 0.0, 0.0];
+    private static readonly double[] HuberPred = [0.9, 0.2, 0.2, 0.8, 0.4, 0.6];
+
+    [Fact]
+    public void Huber_KerasTests()
+    {
+        // source: keras-team/keras keras/src/losses/losses_test.py HuberLossTest.test_unweighted (expected from test's numpy huber)
+        var (values, shape) = RefLosses.Huber(HuberTrue, HuberPred, [2, 3]);
+        Close(0.1041666716337204, RefReduce.Keras3(values, shape, null, null, null, "sum_over_batch_size").Scalar!.Value, 0.0015);
+
+        // source: ... HuberLossTest.test_sample_weighted
+        Close(0.2276666760444641, RefReduce.Keras3(values, shape, [1.2, 3.4], [2, 1], null, "sum_over_batch_size").Scalar!.Value, 0.0015);
+
+        // source: ... HuberLossTest.test_timestep_weighted
+        var (steps, stepShape) = RefLosses.Huber(HuberTrue, HuberPred, [2, 3, 1]);
+        Close(0.4025000035762787, RefReduce.Keras3(steps, stepShape, [3, 6, 5, 0, 4, 2], [2, 3, 1], null, "sum_over_batch_size").Scalar!.Value, 0.0015);
+
+        // source: ... HuberLossTest.test_non_default_delta
+        var (d08, d08Shape) = RefLosses.Huber(HuberTrue, HuberPred, [2, 3], delta: 0.8);
+        Close(0.2395833432674408, RefReduce.Keras3(d08, d08Shape, [2.3], [], null, "sum_over_batch_size").Scalar!.Value, 0.0015);
+    }
+
+    [Fact]
+    public void Huber_Docstring_AndV1FormAgrees()
+    {
+        // source: keras-team/tf-keras tf_keras/losses.py docstring Huber / Huber none
+        var (values, _) = RefLosses.Huber([0, 1, 0, 0], [0.6, 0.4, 0.4, 0.6], [2, 2]);
+        Close([0.18, 0.13], values, 1e-3);
+
+        // SPEC C: the v1 form is the same function. Errors on both sides of δ = 0.7 (and on it).
+        double[] l = [0, 1, -2, 0.5, 3], p = [0.7, 0.2, 1.5, 0.5, -1];
+        double[] v1 = RefLosses.HuberV1(l, p, 0.7);
+        var (k3, _) = RefLosses.Huber(l, [5, 1], p, [5, 1], 0.7);
+        Close(k3, v1, 1e-15, 1e-15);
+    }
+
     [Fact]
     public void Mse_RankOneTrueAgainstColumnPred_IsExpanded()
     {

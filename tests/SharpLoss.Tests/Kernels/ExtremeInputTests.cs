@@ -289,7 +289,7 @@ public class ExtremeInputTests
     // ------------------------------------------------------------------ NaN in, NaN out (SPEC 0.7)
 
     public static IEnumerable<object[]> PointwiseNaNRows() =>
-        from id in new[] { "bce_logits_k3", "bce_probs_k3", "bce_probs_tfk", "mse_k3", "mae_k3" }
+        from id in new[] { "bce_logits_k3", "bce_probs_k3", "bce_probs_tfk", "mse_k3", "mae_k3", "huber_k3" }
         from scalar in new[] { false, true }
         select new object[] { id, scalar };
 
@@ -317,6 +317,26 @@ public class ExtremeInputTests
             Assert.True(double.IsNaN(gradient[i]) == nan, $"{caseId}: gradient [{i}] = {gradient[i]:R} (NaN expected: {nan})");
             Assert.True(nan || double.IsFinite(gradient[i]), $"{caseId}: gradient [{i}] = {gradient[i]:R} should be finite");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Huber_InfiniteAndHugeErrors_TakeTheLinearBranchWithClampedGradient(bool forceScalar)
+    {
+        // Hand derivation, SPEC B.11 with δ = 0.5 (½·δ² = 0.125) and y = 0: |e| = ∞ gives δ·∞ − 0.125 = ∞; |e| = 1e30 gives
+        // float32(0.5 · f32(1e30)) − 0.125 = 0.5 · f32(1e30) (0.125 is far below one ulp); e = 0.25 gives ½·0.0625 = 0.03125.
+        // Gradient clamp(e, −δ, δ): ±0.5 for the large errors, 0.25 for the small one. Shape (N, 1) and Reduction.None /
+        // Reduction.Sum make each per-sample value and gradient the element's own.
+        float[] pattern = [float.PositiveInfinity, float.NegativeInfinity, 1e30f, -1e30f, 0.25f];
+        float[] p = Cycle(pattern), y = new float[N];
+        double big = 0.5f * 1e30f;
+        double[] expected = Cycle([double.PositiveInfinity, double.PositiveInfinity, big, big, 0.03125]);
+        double[] expectedGrad = Cycle([0.5, -0.5, 0.5, -0.5, 0.25]);
+        var values = On(forceScalar, () => ToDoubles(new Huber(0.5, Reduction.None).Call(new LossInput<float>(y, N, 1), new LossInput<float>(p, N, 1))));
+        Assert.Equal(expected, values);
+        var (value, g) = On(forceScalar, () => new Huber(0.5, Reduction.Sum).ValueAndGradient(new LossInput<float>(y, N, 1), new LossInput<float>(p, N, 1)));
+        Assert.True(float.IsPositiveInfinity(value), $"sum: expected +inf, got {value:R}");
+        Assert.Equal(expectedGrad, ToDoubles(g));
     }
 
     public static IEnumerable<object[]> RowNaNRows() =>

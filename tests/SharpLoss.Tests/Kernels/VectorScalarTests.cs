@@ -17,18 +17,19 @@ public class VectorScalarTests
 {
     private const int Large = 1_000_003;
 
-    private static readonly string[] PointwiseCases = ["bce_logits_k3", "bce_logits_ls_k3", "bce_probs_k3", "bce_probs_tfk", "bce_probs_ls_tfk", "mse_k3", "mae_k3"];
+    private static readonly string[] PointwiseCases = ["bce_logits_k3", "bce_logits_ls_k3", "bce_probs_k3", "bce_probs_tfk", "bce_probs_ls_tfk", "mse_k3", "mae_k3", "huber_k3", "huber_delta03_k3"];
 
     private static readonly string[] RowCases =
         ["cce_logits_k3", "cce_logits_ls_k3", "cce_probs_k3", "cce_probs_ls_k3", "cce_logits_axis0_k3", "scce_logits_k3", "scce_logits_ls_k3", "scce_probs_k3", "scce_probs_ignore_ls_k3"];
 
-    private static readonly string[] NnCases = ["sigmoid", "weighted", "softmax", "sparse"];
+    // tf.nn functions, and compat.v1 huber_loss (unreduced), whose v1 kernel has its own vector code.
+    private static readonly string[] NnCases = ["sigmoid", "weighted", "softmax", "sparse", "v1-huber"];
 
     private static readonly bool[] ElementTypes = [true, false];
 
     // The 1,000,003-element runs use one variant per kernel (label smoothing and the gathered axis-0 rows run the same
     // vector code as their plain variants, and are covered by the 0..67 sweeps).
-    private static readonly string[] LargePointwiseCases = ["bce_logits_k3", "bce_probs_k3", "bce_probs_tfk", "mse_k3", "mae_k3"];
+    private static readonly string[] LargePointwiseCases = ["bce_logits_k3", "bce_probs_k3", "bce_probs_tfk", "mse_k3", "mae_k3", "huber_k3"];
 
     private static readonly string[] LargeRowCases = ["cce_logits_k3", "cce_probs_k3", "scce_logits_k3", "scce_probs_k3"];
 
@@ -302,7 +303,7 @@ public class VectorScalarTests
     private static Func<List<Output>> NnOutputs(string fn, int n, bool float32, int seed)
     {
         var rng = new Random(seed);
-        bool elementwise = fn is "sigmoid" or "weighted";
+        bool elementwise = fn is "sigmoid" or "weighted" or "v1-huber";
         int k = fn == "sparse" ? Math.Max(n, 1) : n;
         int[] shape = elementwise ? [n] : [3, k];
         int size = elementwise ? n : 3 * k;
@@ -322,6 +323,7 @@ public class VectorScalarTests
         }
 
         const double q = 1.7;
+        const double delta = 0.9;
         return () =>
         {
             var outputs = new List<Output>();
@@ -340,6 +342,11 @@ public class VectorScalarTests
                         outputs.Add(new("values", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogits(ly, lx, (float)q)).Values, Kind.Values));
                         outputs.Add(new("gradient", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogitsGradient(ly, lx, (float)q, lu)).Values, Kind.Gradient));
                         outputs.Add(new("gradient, no upstream", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogitsGradient(ly, lx, (float)q)).Values, Kind.Gradient));
+                        break;
+                    case "v1-huber":
+                        outputs.Add(new("values", LossMatrix.ToArrays(CompatV1.HuberLoss(ly, lx, default, delta, CompatV1.Reduction.None)).Values, Kind.Values));
+                        outputs.Add(new("gradient", LossMatrix.ToArrays(CompatV1.HuberLossGradient(ly, lx, default, delta, CompatV1.Reduction.None, lu)).Values, Kind.Gradient));
+                        outputs.Add(new("gradient, no upstream", LossMatrix.ToArrays(CompatV1.HuberLossGradient(ly, lx, default, delta, CompatV1.Reduction.None)).Values, Kind.Gradient));
                         break;
                     case "softmax":
                         outputs.Add(new("values", LossMatrix.ToArrays(Nn.SoftmaxCrossEntropyWithLogits(ly, lx)).Values, Kind.RowValues));
@@ -365,6 +372,11 @@ public class VectorScalarTests
                         outputs.Add(new("values", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogits(ly, lx, q)).Values, Kind.Values));
                         outputs.Add(new("gradient", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogitsGradient(ly, lx, q, lu)).Values, Kind.Gradient));
                         outputs.Add(new("gradient, no upstream", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogitsGradient(ly, lx, q)).Values, Kind.Gradient));
+                        break;
+                    case "v1-huber":
+                        outputs.Add(new("values", LossMatrix.ToArrays(CompatV1.HuberLoss(ly, lx, default, delta, CompatV1.Reduction.None)).Values, Kind.Values));
+                        outputs.Add(new("gradient", LossMatrix.ToArrays(CompatV1.HuberLossGradient(ly, lx, default, delta, CompatV1.Reduction.None, lu)).Values, Kind.Gradient));
+                        outputs.Add(new("gradient, no upstream", LossMatrix.ToArrays(CompatV1.HuberLossGradient(ly, lx, default, delta, CompatV1.Reduction.None)).Values, Kind.Gradient));
                         break;
                     case "softmax":
                         outputs.Add(new("values", LossMatrix.ToArrays(Nn.SoftmaxCrossEntropyWithLogits(ly, lx)).Values, Kind.RowValues));
@@ -401,6 +413,7 @@ public class VectorScalarTests
     [Theory]
     [InlineData("sigmoid")]
     [InlineData("weighted")]
+    [InlineData("v1-huber")]
     public void NnElementwise_1000003Elements_VectorPathMatchesScalarPath(string fn)
     {
         var m = new Mismatches();

@@ -181,6 +181,21 @@ internal static class FacadeMatrix
         return e;
     }
 
+    /// <summary>Predictions l + d with |d| in [0, δ − 0.05] or [δ + 0.05, δ + 1.5] (random sign): both sides of δ, and
+    /// away from it, where the Huber term's second derivative jumps (finite differences need that).</summary>
+    public static double[] HuberPredictions(Random rng, double[] labels, double delta)
+    {
+        var p = new double[labels.Length];
+        for (int i = 0; i < p.Length; i++)
+        {
+            double sign = rng.Next(2) == 0 ? -1 : 1;
+            double d = rng.Next(2) == 0 ? LossMatrix.Uniform(rng, 0, Math.Max(0, delta - 0.05)) : LossMatrix.Uniform(rng, delta + 0.05, delta + 1.5);
+            p[i] = labels[i] + (sign * d);
+        }
+
+        return p;
+    }
+
     public static LossInput<float> F(double[] data, int[] shape) => new(Array.ConvertAll(data, v => (float)v), shape);
 
     public static LossInput<double> D(double[] data, int[] shape) => new(data, shape);

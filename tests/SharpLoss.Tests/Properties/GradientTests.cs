@@ -1,7 +1,7 @@
 // Analytic gradients (double) against central finite differences of the *reference* (Reference/, double), for every
 // loss variant × reduction × weighting of the matrix, and for the tf.nn / compat.v1 gradient methods. Inputs are kept
-// away from kinks: probabilities in [0.02, 0.98] (far from the 1e-7 clip bounds), |y − p| ≥ 0.05 for MAE, logits in
-// [-6, 6]. The expected gradient is FiniteDifference.Gradient of the reference pipeline's objective: the reduced scalar
+// away from kinks: probabilities in [0.02, 0.98] (far from the 1e-7 clip bounds), |y − p| ≥ 0.05 for MAE,
+// ||y − p| − δ| ≥ 0.05 for Huber (its second derivative jumps at δ), logits in [-6, 6]. The expected gradient is FiniteDifference.Gradient of the reference pipeline's objective: the reduced scalar
 // (ValueAndGradient), u · scalar (Backward with a scalar upstream u), or Σ u_i · values_i (Backward with a random
 // upstream for Reduction.None; Σ values_i without one). Tolerance 1e-6 relative + 1e-7 absolute.
 // Step 1e-5 (· max(1, |x|)): the truncation error is below 1e-7 relative for these inputs, and the rounding noise of
@@ -289,5 +289,48 @@ public class GradientTests
         }
 
         m.AssertNone(minimumChecks: 40);
+    }
+
+    [Theory]
+    [MemberData(nameof(V1ReductionRows))]
+    public void CompatV1HuberLossGradient_EveryWeighting_MatchesFiniteDifferences(CompatV1.Reduction reduction)
+    {
+        var m = new Mismatches();
+        foreach (int[] shape in FacadeMatrix.ElementShapes)
+        {
+            foreach (double delta in new[] { 1.0, 0.4 })
+            {
+                int seed = LossMatrix.Seed($"grad/v1-huber/{reduction}/{RefShape.Format(shape)}/{delta}");
+                var rng = new Random(seed);
+                int n = RefShape.Size(shape);
+                double[] l = FacadeMatrix.Logits(rng, n, extremes: false, range: 2);
+                double[] x = FacadeMatrix.HuberPredictions(rng, l, delta);
+                foreach (WeightCase w in FacadeMatrix.V1Weightings(shape, rng))
+                {
+                    RefResult Reference(double[] p) => FacadeMatrix.V1Reduce(RefLosses.HuberV1(l, p, delta), shape, w, reduction);
+                    RefResult at;
+                    try
+                    {
+                        at = Reference(x);
+                    }
+                    catch (ArgumentException)
+                    {
+                        continue; // rejected weighting (checked in ReferenceAgreementTests)
+                    }
+
+                    string where = $"compat.v1 huber_loss gradient delta {delta} {FacadeMatrix.V1Name(reduction)} {RefShape.Format(shape)} {w} (seed {seed})";
+                    double[] u = RandomUpstream(rng, at.Scalar is null ? at.Values.Length : 1);
+                    double[] expected = Fd(p => Dot(u, Reference(p) is { Scalar: double v } ? [v] : Reference(p).Values), x);
+                    LossInput<double> up = at.Scalar is null ? FacadeMatrix.D(u, at.Shape) : u[0];
+                    var got = CompatV1.HuberLossGradient(FacadeMatrix.D(l, shape), FacadeMatrix.D(x, shape), w.AsDouble(), delta, reduction, up);
+                    m.Values(where, expected, LossMatrix.ToArrays(got).Values, Tol.Gradient);
+                    double[] expectedOnes = Fd(p => Reference(p).Objective, x);
+                    var gotOnes = CompatV1.HuberLossGradient(FacadeMatrix.D(l, shape), FacadeMatrix.D(x, shape), w.AsDouble(), delta, reduction);
+                    m.Values(where + ", no upstream", expectedOnes, LossMatrix.ToArrays(gotOnes).Values, Tol.Gradient);
+                }
+            }
+        }
+
+        m.AssertNone(minimumChecks: 80);
     }
 }

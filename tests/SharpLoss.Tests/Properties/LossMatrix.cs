@@ -17,6 +17,7 @@ internal enum LossKind
     Scce,
     Mse,
     Mae,
+    Huber,
 }
 
 /// <summary>How sparse labels are handed to the library (they are always class ids for the reference).</summary>
@@ -55,6 +56,9 @@ internal sealed class LossCase
 
     public int? IgnoreClass { get; init; }
 
+    /// <summary>Huber's δ.</summary>
+    public double Delta { get; init; } = 1.0;
+
     public required ShapeCase[] Shapes { get; init; }
 
     public bool IsProbability => !FromLogits && Kind is LossKind.Bce or LossKind.Cce or LossKind.Scce;
@@ -65,7 +69,8 @@ internal sealed class LossCase
         LossKind.Cce => new CategoricalCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
         LossKind.Scce => new SparseCategoricalCrossentropy(FromLogits, IgnoreClass, reduction, Axis, labelSmoothing: LabelSmoothing, semantics: Semantics),
         LossKind.Mse => new MeanSquaredError(reduction, semantics: Semantics),
-        _ => new MeanAbsoluteError(reduction, semantics: Semantics),
+        LossKind.Mae => new MeanAbsoluteError(reduction, semantics: Semantics),
+        _ => new Huber(Delta, reduction, semantics: Semantics),
     };
 
     public override string ToString() => Id;
@@ -188,6 +193,7 @@ internal static class LossMatrix
             yield return new LossCase { Id = $"scce_probs_{tag}", Kind = LossKind.Scce, Semantics = s, Shapes = SparseShapes };
             yield return new LossCase { Id = $"mse_{tag}", Kind = LossKind.Mse, Semantics = s, Shapes = RegressionShapes };
             yield return new LossCase { Id = $"mae_{tag}", Kind = LossKind.Mae, Semantics = s, Shapes = RegressionShapes };
+            yield return new LossCase { Id = $"huber_{tag}", Kind = LossKind.Huber, Semantics = s, Shapes = RegressionShapes };
         }
 
         // Keras 3 only: label smoothing, non-last axes, more sparse variants.
@@ -202,6 +208,7 @@ internal static class LossMatrix
         yield return new LossCase { Id = "scce_logits_ls_k3", Kind = LossKind.Scce, FromLogits = true, LabelSmoothing = 0.2, Shapes = SparseShapes };
         yield return new LossCase { Id = "scce_probs_ignore1_k3", Kind = LossKind.Scce, IgnoreClass = 1, Shapes = SparseShapes };
         yield return new LossCase { Id = "scce_probs_ignore_ls_k3", Kind = LossKind.Scce, IgnoreClass = -1, LabelSmoothing = 0.1, Shapes = SparseShapes };
+        yield return new LossCase { Id = "huber_delta03_k3", Kind = LossKind.Huber, Delta = 0.3, Shapes = RegressionShapes };
     }
 
     /// <summary>xunit rows (case id, reduction) for every variant and every reduction valid for its semantics.</summary>
@@ -256,7 +263,8 @@ internal static class LossMatrix
     /// <summary>
     /// Seeded inputs for one variant and shape. <paramref name="smooth"/> keeps every input away from kinks (clip
     /// bounds, |y − p| = 0) for finite differences; otherwise some probabilities are exactly 0 or 1 and some logits
-    /// are large. <paramref name="float32"/> rounds every input to a float32 value.
+    /// are large. MAE keeps |y − p| ≥ 0.05 and Huber ||y − p| − δ| ≥ 0.05 (where its second derivative jumps) always.
+    /// <paramref name="float32"/> rounds every input to a float32 value.
     /// </summary>
     public static Sample Generate(LossCase c, ShapeCase s, Random rng, bool smooth, bool float32, LabelType sparseLabelType = LabelType.Int32)
     {
@@ -339,14 +347,20 @@ internal static class LossMatrix
                     y[i] = Uniform(rng, -2, 2);
                 }
 
-                // yPred element i reads yTrue through the broadcast of the aligned shapes; keep |y - p| >= 0.05 for MAE.
+                // yPred element i reads yTrue through the broadcast of the aligned shapes; keep |y - p| >= 0.05 for MAE,
+                // and |y - p| in [0, δ - 0.05] or [δ + 0.05, δ + 1.5] for Huber (half of the elements on each side of δ).
                 var (ys, ps) = RefShape.SqueezeOrExpandToSameRank(s.YShape, p);
                 bool same = ny == n;
                 for (int i = 0; i < n; i++)
                 {
                     double yi = same ? y[i] : y[RefShape.SourceIndex(RefShape.Unravel(i, ps), ys)];
-                    double d = Uniform(rng, 0.05, 1.5) * (rng.Next(2) == 0 ? -1 : 1);
-                    pred[i] = c.Kind == LossKind.Mae ? yi + d : Uniform(rng, -2, 2);
+                    double sign = rng.Next(2) == 0 ? -1 : 1;
+                    pred[i] = c.Kind switch
+                    {
+                        LossKind.Mae => yi + (Uniform(rng, 0.05, 1.5) * sign),
+                        LossKind.Huber => yi + (sign * (rng.Next(2) == 0 ? Uniform(rng, 0, Math.Max(0, c.Delta - 0.05)) : Uniform(rng, c.Delta + 0.05, c.Delta + 1.5))),
+                        _ => Uniform(rng, -2, 2),
+                    };
                 }
 
                 break;
@@ -512,9 +526,12 @@ internal static class LossMatrix
                         (ys, ps) = RefShape.TfKeras2SqueezeOrExpandLabels(ys, ps);
                     }
 
-                    var (v, sh) = c.Kind == LossKind.Mse
-                        ? RefLosses.MeanSquaredError(s.Y, ys, p, ps)
-                        : RefLosses.MeanAbsoluteError(s.Y, ys, p, ps);
+                    var (v, sh) = c.Kind switch
+                    {
+                        LossKind.Mse => RefLosses.MeanSquaredError(s.Y, ys, p, ps),
+                        LossKind.Mae => RefLosses.MeanAbsoluteError(s.Y, ys, p, ps),
+                        _ => RefLosses.Huber(s.Y, ys, p, ps, c.Delta),
+                    };
                     return (v, sh, null);
                 }
         }

@@ -170,7 +170,8 @@ public class ReferenceAgreementTests
             LossKind.Cce => Losses.CategoricalCrossentropy(y, p, c.FromLogits, c.LabelSmoothing, c.Axis, c.Semantics),
             LossKind.Scce => Losses.SparseCategoricalCrossentropy(new LossInput<int>(LossMatrix.Ints(s.Labels), s.Shape.YShape), p, c.FromLogits, c.IgnoreClass, c.Axis),
             LossKind.Mse => Losses.MeanSquaredError(y, p, c.Semantics),
-            _ => Losses.MeanAbsoluteError(y, p, c.Semantics),
+            LossKind.Mae => Losses.MeanAbsoluteError(y, p, c.Semantics),
+            _ => Losses.Huber(y, p, c.Delta, c.Semantics),
         });
     }
 
@@ -183,7 +184,8 @@ public class ReferenceAgreementTests
             LossKind.Cce => Losses.CategoricalCrossentropy(y, p, c.FromLogits, c.LabelSmoothing, c.Axis, c.Semantics),
             LossKind.Scce => Losses.SparseCategoricalCrossentropy(new LossInput<int>(LossMatrix.Ints(s.Labels), s.Shape.YShape), p, c.FromLogits, c.IgnoreClass, c.Axis),
             LossKind.Mse => Losses.MeanSquaredError(y, p, c.Semantics),
-            _ => Losses.MeanAbsoluteError(y, p, c.Semantics),
+            LossKind.Mae => Losses.MeanAbsoluteError(y, p, c.Semantics),
+            _ => Losses.Huber(y, p, c.Delta, c.Semantics),
         });
     }
 
@@ -414,6 +416,42 @@ public class ReferenceAgreementTests
                             (false, true) => LossMatrix.ToArrays(CompatV1.AbsoluteDifference(FacadeMatrix.F(l, shape), FacadeMatrix.F(p, shape), w.AsFloat(), reduction)),
                             _ => LossMatrix.ToArrays(CompatV1.AbsoluteDifference(FacadeMatrix.D(l, shape), FacadeMatrix.D(p, shape), w.AsDouble(), reduction)),
                         }, TolFor(f32));
+                    }
+                }
+            }
+        }
+
+        m.AssertNone(minimumChecks: 100);
+    }
+
+    [Theory]
+    [MemberData(nameof(V1ReductionRows))]
+    public void CompatV1HuberLoss_EveryWeighting_MatchesReference(CompatV1.Reduction reduction)
+    {
+        var m = new Mismatches();
+        foreach (int[] shape in FacadeMatrix.ElementShapes)
+        {
+            foreach (double delta in new[] { 1.0, 0.4 })
+            {
+                foreach (bool f32 in ElementTypes)
+                {
+                    int seed = LossMatrix.Seed($"v1-huber/{reduction}/{RefShape.Format(shape)}/{delta}/{TypeName(f32)}");
+                    var rng = new Random(seed);
+                    int n = RefShape.Size(shape);
+                    double[] l = FacadeMatrix.Logits(rng, n, extremes: false, range: 2);
+                    double[] p = FacadeMatrix.HuberPredictions(rng, l, delta);
+                    if (f32)
+                    {
+                        (l, p) = (LossMatrix.Round32(l), LossMatrix.Round32(p));
+                    }
+
+                    double[] losses = RefLosses.HuberV1(l, p, delta);
+                    foreach (WeightCase w in FacadeMatrix.V1Weightings(shape, rng))
+                    {
+                        string where = $"compat.v1 huber_loss delta {delta} {FacadeMatrix.V1Name(reduction)} {RefShape.Format(shape)} {w} {TypeName(f32)} (seed {seed})";
+                        Check(m, where, () => FacadeMatrix.V1Reduce(losses, shape, w, reduction), () => f32
+                            ? LossMatrix.ToArrays(CompatV1.HuberLoss(FacadeMatrix.F(l, shape), FacadeMatrix.F(p, shape), w.AsFloat(), delta, reduction))
+                            : LossMatrix.ToArrays(CompatV1.HuberLoss(FacadeMatrix.D(l, shape), FacadeMatrix.D(p, shape), w.AsDouble(), delta, reduction)), TolFor(f32));
                     }
                 }
             }

@@ -1,5 +1,6 @@
 // Independent test oracle: per-sample (unreduced) losses, written as plain loops in double precision.
-// SPEC references: B.1 (BCE), B.3 (CCE), B.5 (SCCE, TF backend), B.6-B.9 (MSE, MAE), D (tf.nn cross-entropies).
+// SPEC references: B.1 (BCE), B.3 (CCE), B.5 (SCCE, TF backend), B.6-B.9 (MSE, MAE), B.11 and C (Huber), D (tf.nn
+// cross-entropies).
 // `float32` only selects the clip bounds / epsilon (SPEC section 0): everything else is computed in double.
 
 // The parameter name `float32` mirrors the dtype it selects (the oracle's agreed signature); CA1720 objects to the
@@ -355,6 +356,40 @@ public static class RefLosses
     /// <summary>Keras 3 <c>mean_absolute_error</c> with squeeze_or_expand_to_same_rank and broadcasting.</summary>
     public static (double[] Values, int[] Shape) MeanAbsoluteError(double[] yTrue, int[] yShape, double[] yPred, int[] pShape) =>
         Regression(yTrue, yShape, yPred, pShape, (y, p) => Math.Abs(y - p));
+
+    /// <summary>Keras <c>huber</c> on equal shapes (SPEC B.11).</summary>
+    public static (double[] Values, int[] Shape) Huber(double[] yTrue, double[] yPred, int[] shape, double delta = 1.0) =>
+        Huber(yTrue, shape, yPred, shape, delta);
+
+    /// <summary>
+    /// Keras 3 <c>huber</c> (SPEC B.11) with squeeze_or_expand_to_same_rank and broadcasting: mean over the last axis of
+    /// ½·e² where |e| ≤ δ, δ·|e| − ½·δ² elsewhere, e = p − y.
+    /// </summary>
+    public static (double[] Values, int[] Shape) Huber(double[] yTrue, int[] yShape, double[] yPred, int[] pShape, double delta = 1.0) =>
+        Regression(yTrue, yShape, yPred, pShape, (y, p) => HuberTerm(p - y, delta));
+
+    /// <summary>
+    /// <c>tf.compat.v1.losses.huber_loss</c>'s element term (SPEC C): ½·q² + δ·(a − q), a = |p − l|, q = min(a, δ).
+    /// In exact arithmetic the same function as <see cref="HuberTerm"/>.
+    /// </summary>
+    public static double[] HuberV1(double[] labels, double[] predictions, double delta)
+    {
+        var result = new double[predictions.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            double a = Math.Abs(predictions[i] - labels[i]);
+            double q = Math.Min(a, delta);
+            result[i] = (0.5 * q * q) + (delta * (a - q));
+        }
+
+        return result;
+    }
+
+    private static double HuberTerm(double e, double delta)
+    {
+        double a = Math.Abs(e);
+        return a <= delta ? 0.5 * e * e : (delta * a) - (0.5 * delta * delta);
+    }
 
     private static (double[] Values, int[] Shape) Regression(
         double[] yTrue, int[] yShape, double[] yPred, int[] pShape, Func<double, double, double> term)
