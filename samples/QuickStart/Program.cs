@@ -65,6 +65,9 @@ Check("CategoricalCrossentropy one-hot", new CategoricalCrossentropy().Compute(e
 Check("MeanSquaredError [0,0,1,1] vs [1,1,1,0]", new MeanSquaredError().Compute(y4, p4), 0.75, 5e-7);
 Check("MeanAbsoluteError [0,0,1,1] vs [1,1,1,0]", new MeanAbsoluteError().Compute(y4, p4), 0.75, 5e-7);
 
+// tf.keras.losses.Huber / keras.losses.huber: y_true [[0,1],[0,0]], y_pred [[0.6,0.4],[0.4,0.6]], delta = 1.
+Check("Huber [[0,1],[0,0]] vs [[0.6,0.4],[0.4,0.6]]", new Huber().Compute(new float[,] { { 0, 1 }, { 0, 0 } }, new float[,] { { 0.6f, 0.4f }, { 0.4f, 0.6f } }), 0.155, 1e-3);
+
 // The gradient comes from the same pass.
 var (value, gradient) = bce.ValueAndGradient(yTrue, logits);
 Console.WriteLine();
