@@ -10,8 +10,9 @@ namespace SharpLoss;
 /// <remarks>
 /// <para>With e = p − y and a = |e|, the element term is ½·e² where a ≤ δ and δ·a − ½·δ² elsewhere; the per-sample loss
 /// is its mean over the last axis. It is evaluated as Keras does, <c>where(a &lt;= delta, half * square(e), delta * a -
-/// half * square(delta))</c> with δ converted to the element type first, so float32 results are TensorFlow's to the bit
-/// (element-wise). δ = 0 gives 0 everywhere (for finite errors). Gradient ∂/∂p = clamp(e, −δ, δ): e where a ≤ δ,
+/// half * square(delta))</c> with δ converted to the element type first: the same operations in the same order (no fused
+/// multiply-add), so each float32 element term rounds as TensorFlow's element-wise ops round it. δ = 0 gives 0 everywhere
+/// (for finite errors). Gradient ∂/∂p = clamp(e, −δ, δ): e where a ≤ δ,
 /// δ·sign(e) elsewhere (TensorFlow's autodiff of the same expression); NaN in gives NaN out.</para>
 /// <para>y_true broadcasts to y_pred's shape. Keras: <c>keras.losses.Huber</c> / <c>huber</c>; config keys: name,
 /// reduction, delta. Keras 3 up to 3.15 left <c>delta</c> out of the config, so such a config reloads with δ = 1, as it
