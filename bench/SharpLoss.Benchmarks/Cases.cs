@@ -14,8 +14,8 @@ public static class Cases
     /// <summary>Roofline sizes: 1M (three arrays fit in L3) and 16M (64 MB per array, from memory).</summary>
     public static readonly string[] RooflineSizes = ["1M", "16M"];
 
-    /// <summary>BCE from logits, BCE on probabilities, MSE, MAE.</summary>
-    public static readonly string[] PointwiseLosses = ["BceLogits", "Bce", "Mse", "Mae"];
+    /// <summary>BCE from logits, BCE on probabilities, MSE, MAE, Huber (delta 1).</summary>
+    public static readonly string[] PointwiseLosses = ["BceLogits", "Bce", "Mse", "Mae", "Huber"];
 
     /// <summary>CCE from logits (probability targets), SCCE from logits (class-id targets).</summary>
     public static readonly string[] RowLosses = ["CceLogits", "SparseCceLogits"];

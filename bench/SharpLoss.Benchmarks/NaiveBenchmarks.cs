@@ -69,6 +69,22 @@ internal static class NaiveLosses
         return (float)(sum / p.Length);
     }
 
+    /// <summary>Huber with delta 1: 0.5·d² where |d| ≤ 1, else |d| − 0.5; gradient clamp(d, −1, 1) / n.</summary>
+    public static float Huber(float[] y, float[] p, float[] grad)
+    {
+        double sum = 0;
+        float inv = 1f / p.Length;
+        for (int i = 0; i < p.Length; i++)
+        {
+            float d = p[i] - y[i];
+            float a = MathF.Abs(d);
+            sum += a <= 1f ? 0.5f * d * d : a - 0.5f;
+            grad[i] = Math.Clamp(d, -1f, 1f) * inv;
+        }
+
+        return (float)(sum / p.Length);
+    }
+
     /// <summary>Mean over rows of -sum(t * log_softmax(x)); gradient (softmax(x) * sum(t) - t) / rows.</summary>
     public static float CceLogits(float[] t, float[] x, float[] grad, int rows, int classes)
     {
@@ -176,6 +192,7 @@ public class NaivePointwise
         "BceLogits" => NaiveLosses.BceLogits(_y, _p, _grad),
         "Bce" => NaiveLosses.Bce(_y, _p, _grad),
         "Mse" => NaiveLosses.Mse(_y, _p, _grad),
+        "Huber" => NaiveLosses.Huber(_y, _p, _grad),
         _ => NaiveLosses.Mae(_y, _p, _grad),
     };
 }

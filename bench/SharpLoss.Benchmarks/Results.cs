@@ -130,6 +130,7 @@ internal static class Results
         Target("BCE on probabilities, 16M, 2 threads (binary_cross_entropy)", "SharpLossPointwise", "Bce", "16M", 2, false);
         Target("MSE, 16M, 2 threads (mse_loss)", "SharpLossPointwise", "Mse", "16M", 2, true);
         Target("MAE, 16M, 2 threads (l1_loss)", "SharpLossPointwise", "Mae", "16M", 2, true);
+        Target("Huber, 16M, 2 threads (huber_loss)", "SharpLossPointwise", "Huber", "16M", 2, true);
         Target("CCE from logits, 8192x1000, 2 threads (cross_entropy, probability targets)", "SharpLossRows", "CceLogits", "8192x1000", 2, false);
         Target("SCCE from logits, 8192x1000, 2 threads (cross_entropy, class indices)", "SharpLossRows", "SparseCceLogits", "8192x1000", 2, false);
         sb.AppendLine();

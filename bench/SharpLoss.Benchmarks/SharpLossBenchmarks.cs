@@ -34,6 +34,7 @@ public class SharpLossPointwise
             "Bce" => new BinaryCrossentropy() { MaxDegreeOfParallelism = Threads },
             "Mse" => new MeanSquaredError() { MaxDegreeOfParallelism = Threads },
             "Mae" => new MeanAbsoluteError() { MaxDegreeOfParallelism = Threads },
+            "Huber" => new Huber() { MaxDegreeOfParallelism = Threads },
             _ => throw new ArgumentException(Loss),
         };
     }

@@ -58,6 +58,7 @@ public class TorchPointwise
             "BceLogits" => F.binary_cross_entropy_with_logits(p, y, reduction: TorchReduction.Mean),
             "Bce" => F.binary_cross_entropy(p, y, reduction: TorchReduction.Mean),
             "Mse" => F.mse_loss(p, y, reduction: TorchReduction.Mean),
+            "Huber" => F.huber_loss(p, y, delta: 1.0, reduction: TorchReduction.Mean),
             _ => F.l1_loss(p, y, reduction: TorchReduction.Mean),
         };
         loss.backward();
