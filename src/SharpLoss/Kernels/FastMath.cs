@@ -56,12 +56,15 @@ internal static class FastMath
         // Max propagates NaN (IEEE maximum), and every later step keeps it. Below −104, e^x < 2^−150 rounds to 0, and so
         // does the value computed at −104 itself: the clamp needs no separate underflow test.
         Vector256<float> xc = Vector256.Max(x, Vector256.Create(-104f));
-        Vector256<float> n = Vector256.Round(xc * Vector256.Create(1.44269504088896341f));
+
+        // n = round(x·log2 e) by adding 1.5·2^23, whose ulp is 1: t holds n both as a float (t − 1.5·2^23) and in its
+        // low mantissa bits, so 2^(n + 64) is (bits(t) + 191) << 23 (the bits of 1.5·2^23 shift out).
+        Vector256<float> t = Vector256.FusedMultiplyAdd(xc, Vector256.Create(1.44269504088896341f), Vector256.Create(12582912f));
+        Vector256<float> n = t - Vector256.Create(12582912f);
         Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), xc);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
         Vector256<float> p = ExpPolynomial(r);
-        Vector256<int> ni = Vector256.ConvertToInt32Native(n);   // integral, in [−150, 0]
-        Vector256<float> scale = ((ni + Vector256.Create(127 + 64)) << 23).AsSingle();
+        Vector256<float> scale = ((t.AsInt32() + Vector256.Create(127 + 64)) << 23).AsSingle();
         return p * scale * Vector256.Create(5.42101086e-20f);   // 2^-64
     }
 

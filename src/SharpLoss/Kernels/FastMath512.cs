@@ -15,7 +15,8 @@ internal static class FastMath512
     public static Vector512<float> ExpNonPositive(Vector512<float> x)
     {
         Vector512<float> xc = Vector512.Max(x, Vector512.Create(-104f));
-        Vector512<float> n = Vector512.Round(xc * Vector512.Create(1.44269504088896341f));
+        Vector512<float> t = Vector512.FusedMultiplyAdd(xc, Vector512.Create(1.44269504088896341f), Vector512.Create(12582912f));
+        Vector512<float> n = t - Vector512.Create(12582912f);
         Vector512<float> r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), xc);
         r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
         Vector512<float> z = r * r;
@@ -24,8 +25,7 @@ internal static class FastMath512
         Vector512<float> q2 = Vector512.FusedMultiplyAdd(Vector512.Create(1.9875691500E-4f), r, Vector512.Create(1.3981999507E-3f));
         Vector512<float> p = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(q2, z, q1), z, q0);
         p = Vector512.FusedMultiplyAdd(p, z, r) + Vector512<float>.One;
-        Vector512<int> ni = Vector512.ConvertToInt32Native(n);
-        Vector512<float> scale = ((ni + Vector512.Create(127 + 64)) << 23).AsSingle();
+        Vector512<float> scale = ((t.AsInt32() + Vector512.Create(127 + 64)) << 23).AsSingle();
         return p * scale * Vector512.Create(5.42101086e-20f);
     }
 
