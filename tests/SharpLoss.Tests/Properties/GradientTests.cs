@@ -226,25 +226,9 @@ public class GradientTests
                         return FacadeMatrix.V1Reduce(losses, ls2, w, reduction);
                     }
 
-                    RefResult at;
-                    try
-                    {
-                        at = Reference(x);
-                    }
-                    catch (ArgumentException)
-                    {
-                        continue; // rejected weighting (checked in ReferenceAgreementTests)
-                    }
-
-                    string where = $"compat.v1 softmax_cross_entropy gradient {FacadeMatrix.V1Name(reduction)} {RefShape.Format(shape)} ls {ls} {w} (seed {seed})";
-                    double[] u = RandomUpstream(rng, at.Scalar is null ? at.Values.Length : 1);
-                    double[] expected = Fd(p => Dot(u, Reference(p) is { Scalar: double v } ? [v] : Reference(p).Values), x);
-                    LossInput<double> up = at.Scalar is null ? FacadeMatrix.D(u, at.Shape) : u[0];
-                    var got = CompatV1.SoftmaxCrossEntropyGradient(FacadeMatrix.D(y, shape), FacadeMatrix.D(x, shape), w.AsDouble(), ls, reduction, up);
-                    m.Values(where, expected, LossMatrix.ToArrays(got).Values, Tol.Gradient);
-                    double[] expectedOnes = Fd(p => Reference(p).Objective, x);
-                    var gotOnes = CompatV1.SoftmaxCrossEntropyGradient(FacadeMatrix.D(y, shape), FacadeMatrix.D(x, shape), w.AsDouble(), ls, reduction);
-                    m.Values(where + ", no upstream", expectedOnes, LossMatrix.ToArrays(gotOnes).Values, Tol.Gradient);
+                    V1Gradient(
+                        m, rng, Reference, x, $"compat.v1 softmax_cross_entropy gradient {FacadeMatrix.V1Name(reduction)} {RefShape.Format(shape)} ls {ls} {w} (seed {seed})",
+                        up => CompatV1.SoftmaxCrossEntropyGradient(FacadeMatrix.D(y, shape), FacadeMatrix.D(x, shape), w.AsDouble(), ls, reduction, up));
                 }
             }
         }
@@ -308,29 +292,38 @@ public class GradientTests
                 foreach (WeightCase w in FacadeMatrix.V1Weightings(shape, rng))
                 {
                     RefResult Reference(double[] p) => FacadeMatrix.V1Reduce(RefLosses.HuberV1(l, p, delta), shape, w, reduction);
-                    RefResult at;
-                    try
-                    {
-                        at = Reference(x);
-                    }
-                    catch (ArgumentException)
-                    {
-                        continue; // rejected weighting (checked in ReferenceAgreementTests)
-                    }
-
-                    string where = $"compat.v1 huber_loss gradient delta {delta} {FacadeMatrix.V1Name(reduction)} {RefShape.Format(shape)} {w} (seed {seed})";
-                    double[] u = RandomUpstream(rng, at.Scalar is null ? at.Values.Length : 1);
-                    double[] expected = Fd(p => Dot(u, Reference(p) is { Scalar: double v } ? [v] : Reference(p).Values), x);
-                    LossInput<double> up = at.Scalar is null ? FacadeMatrix.D(u, at.Shape) : u[0];
-                    var got = CompatV1.HuberLossGradient(FacadeMatrix.D(l, shape), FacadeMatrix.D(x, shape), w.AsDouble(), delta, reduction, up);
-                    m.Values(where, expected, LossMatrix.ToArrays(got).Values, Tol.Gradient);
-                    double[] expectedOnes = Fd(p => Reference(p).Objective, x);
-                    var gotOnes = CompatV1.HuberLossGradient(FacadeMatrix.D(l, shape), FacadeMatrix.D(x, shape), w.AsDouble(), delta, reduction);
-                    m.Values(where + ", no upstream", expectedOnes, LossMatrix.ToArrays(gotOnes).Values, Tol.Gradient);
+                    V1Gradient(
+                        m, rng, Reference, x, $"compat.v1 huber_loss gradient delta {delta} {FacadeMatrix.V1Name(reduction)} {RefShape.Format(shape)} {w} (seed {seed})",
+                        up => CompatV1.HuberLossGradient(FacadeMatrix.D(l, shape), FacadeMatrix.D(x, shape), w.AsDouble(), delta, reduction, up));
                 }
             }
         }
 
         m.AssertNone(minimumChecks: 80);
+    }
+
+    /// <summary>
+    /// A compat.v1 gradient against central differences of the double reference: with a random upstream, and without
+    /// one (the gradient of the reduced objective). Weightings the reference rejects are skipped (checked in
+    /// ReferenceAgreementTests).
+    /// </summary>
+    private static void V1Gradient(Mismatches m, Random rng, Func<double[], RefResult> reference, double[] x, string where, Func<LossInput<double>, System.Numerics.Tensors.Tensor<double>> gradient)
+    {
+        RefResult at;
+        try
+        {
+            at = reference(x);
+        }
+        catch (ArgumentException)
+        {
+            return;
+        }
+
+        double[] u = RandomUpstream(rng, at.Scalar is null ? at.Values.Length : 1);
+        double[] expected = Fd(p => Dot(u, reference(p) is { Scalar: double v } ? [v] : reference(p).Values), x);
+        LossInput<double> up = at.Scalar is null ? FacadeMatrix.D(u, at.Shape) : u[0];
+        m.Values(where, expected, LossMatrix.ToArrays(gradient(up)).Values, Tol.Gradient);
+        double[] expectedOnes = Fd(p => reference(p).Objective, x);
+        m.Values(where + ", no upstream", expectedOnes, LossMatrix.ToArrays(gradient(default)).Values, Tol.Gradient);
     }
 }
