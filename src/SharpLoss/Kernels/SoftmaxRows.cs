@@ -153,6 +153,134 @@ internal static class SoftmaxRows
     }
 
     /// <summary>
+    /// As <see cref="ExpShifted"/>, and in the same pass the label sums of a softmax cross-entropy row with labels
+    /// y' = y·a + c: <paramref name="shifted"/> = Σ y'·(m − x) and <paramref name="sumY"/> = Σ y', in double. For
+    /// non-negative labels the terms of the first all have one sign (m is the row's maximum): its sum cancels nothing.
+    /// </summary>
+    public static T ExpShiftedLabeled<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, T a, T c, T m, Span<T> exps, bool vectorize, out double shifted, out double sumY)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = x.Length, i = 0;
+        double sum = 0;
+        shifted = 0;
+        sumY = 0;
+        if (vectorize && n >= Vector256<T>.Count)
+        {
+            ref T r = ref MemoryMarshal.GetReference(x);
+            ref T ry = ref MemoryMarshal.GetReference(y);
+            ref T e = ref MemoryMarshal.GetReference(exps);
+            Vector256<T> vm = Vector256.Create(m), va = Vector256.Create(a), vc = Vector256.Create(c);
+            Vector256<double> a0 = default, a1 = default, l0 = default, l1 = default, s0 = default, s1 = default;
+            int w = Vector256<T>.Count;
+            if (Wide<T>() && n >= 8 * w)
+            {
+                i = n - (n % (4 * Vector512<T>.Count));
+                sum = ExpShiftedLabeledWide(ref r, ref ry, ref e, i, m, a, c, out shifted, out sumY);
+            }
+
+            // Four vectors at a time, each block summed in T (two roundings of non-negative terms) and widened once.
+            for (; i <= n - (4 * w); i += 4 * w)
+            {
+                Vector256<T> d0 = Vector256.LoadUnsafe(ref r, (nuint)i) - vm;
+                Vector256<T> d1 = Vector256.LoadUnsafe(ref r, (nuint)(i + w)) - vm;
+                Vector256<T> d2 = Vector256.LoadUnsafe(ref r, (nuint)(i + (2 * w))) - vm;
+                Vector256<T> d3 = Vector256.LoadUnsafe(ref r, (nuint)(i + (3 * w))) - vm;
+                Vector256<T> v0 = VMath.ExpNonPositive(d0);
+                Vector256<T> v1 = VMath.ExpNonPositive(d1);
+                Vector256<T> v2 = VMath.ExpNonPositive(d2);
+                Vector256<T> v3 = VMath.ExpNonPositive(d3);
+                v0.StoreUnsafe(ref e, (nuint)i);
+                v1.StoreUnsafe(ref e, (nuint)(i + w));
+                v2.StoreUnsafe(ref e, (nuint)(i + (2 * w)));
+                v3.StoreUnsafe(ref e, (nuint)(i + (3 * w)));
+                Vector256<T> y0 = (Vector256.LoadUnsafe(ref ry, (nuint)i) * va) + vc;
+                Vector256<T> y1 = (Vector256.LoadUnsafe(ref ry, (nuint)(i + w)) * va) + vc;
+                Vector256<T> y2 = (Vector256.LoadUnsafe(ref ry, (nuint)(i + (2 * w))) * va) + vc;
+                Vector256<T> y3 = (Vector256.LoadUnsafe(ref ry, (nuint)(i + (3 * w))) * va) + vc;
+                Vector256<T> eb = (v0 + v1) + (v2 + v3);
+                Vector256<T> lb = ((y0 * d0) + (y1 * d1)) + ((y2 * d2) + (y3 * d3));
+                Vector256<T> sb = (y0 + y1) + (y2 + y3);
+                a0 += VMath.WidenLower(eb);
+                a1 += VMath.WidenUpper(eb);
+                l0 += VMath.WidenLower(lb);
+                l1 += VMath.WidenUpper(lb);
+                s0 += VMath.WidenLower(sb);
+                s1 += VMath.WidenUpper(sb);
+            }
+
+            for (; i <= n - w; i += w)
+            {
+                Vector256<T> d = Vector256.LoadUnsafe(ref r, (nuint)i) - vm;
+                Vector256<T> v = VMath.ExpNonPositive(d);
+                v.StoreUnsafe(ref e, (nuint)i);
+                Vector256<T> ys = (Vector256.LoadUnsafe(ref ry, (nuint)i) * va) + vc;
+                VMath.Accumulate(ref a0, ref a1, v);
+                VMath.Accumulate(ref l0, ref l1, ys * d);
+                VMath.Accumulate(ref s0, ref s1, ys);
+            }
+
+            sum += VMath.Sum(a0, a1);
+            shifted += VMath.Sum(l0, l1);
+            sumY += VMath.Sum(s0, s1);
+        }
+
+        for (; i < n; i++)
+        {
+            T d = x[i] - m;
+            T v = T.Exp(d);
+            exps[i] = v;
+            sum += double.CreateTruncating(v);
+            T ys = (y[i] * a) + c;
+            shifted += double.CreateTruncating(ys * d);
+            sumY += double.CreateTruncating(ys);
+        }
+
+        shifted = -shifted;   // the loops summed y'·(x − m), the negated terms
+        return T.CreateTruncating(sum);
+    }
+
+    /// <summary>The Vector512 part of <see cref="ExpShiftedLabeled"/>, as <see cref="ExpShiftedWide"/>.</summary>
+    private static double ExpShiftedLabeledWide<T>(ref T r, ref T ry, ref T e, int end, T m, T a, T c, out double shifted, out double sumY)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count;
+        Vector512<float> vm = Vector512.Create(float.CreateTruncating(m)), va = Vector512.Create(float.CreateTruncating(a)), vc = Vector512.Create(float.CreateTruncating(c));
+        Vector512<double> a0 = default, a1 = default, l0 = default, l1 = default, s0 = default, s1 = default;
+        for (int i = 0; i < end; i += 4 * w)
+        {
+            Vector512<float> d0 = Vector512.LoadUnsafe(ref r, (nuint)i).AsSingle() - vm;
+            Vector512<float> d1 = Vector512.LoadUnsafe(ref r, (nuint)(i + w)).AsSingle() - vm;
+            Vector512<float> d2 = Vector512.LoadUnsafe(ref r, (nuint)(i + (2 * w))).AsSingle() - vm;
+            Vector512<float> d3 = Vector512.LoadUnsafe(ref r, (nuint)(i + (3 * w))).AsSingle() - vm;
+            Vector512<float> v0 = FastMath512.ExpNonPositive(d0);
+            Vector512<float> v1 = FastMath512.ExpNonPositive(d1);
+            Vector512<float> v2 = FastMath512.ExpNonPositive(d2);
+            Vector512<float> v3 = FastMath512.ExpNonPositive(d3);
+            v0.As<float, T>().StoreUnsafe(ref e, (nuint)i);
+            v1.As<float, T>().StoreUnsafe(ref e, (nuint)(i + w));
+            v2.As<float, T>().StoreUnsafe(ref e, (nuint)(i + (2 * w)));
+            v3.As<float, T>().StoreUnsafe(ref e, (nuint)(i + (3 * w)));
+            Vector512<float> y0 = (Vector512.LoadUnsafe(ref ry, (nuint)i).AsSingle() * va) + vc;
+            Vector512<float> y1 = (Vector512.LoadUnsafe(ref ry, (nuint)(i + w)).AsSingle() * va) + vc;
+            Vector512<float> y2 = (Vector512.LoadUnsafe(ref ry, (nuint)(i + (2 * w))).AsSingle() * va) + vc;
+            Vector512<float> y3 = (Vector512.LoadUnsafe(ref ry, (nuint)(i + (3 * w))).AsSingle() * va) + vc;
+            Vector512<float> eb = (v0 + v1) + (v2 + v3);
+            Vector512<float> lb = ((y0 * d0) + (y1 * d1)) + ((y2 * d2) + (y3 * d3));
+            Vector512<float> sb = (y0 + y1) + (y2 + y3);
+            a0 += Vector512.WidenLower(eb);
+            a1 += Vector512.WidenUpper(eb);
+            l0 += Vector512.WidenLower(lb);
+            l1 += Vector512.WidenUpper(lb);
+            s0 += Vector512.WidenLower(sb);
+            s1 += Vector512.WidenUpper(sb);
+        }
+
+        shifted = Vector512.Sum(l0 + l1);   // Σ y'·(x − m), negated by the caller
+        sumY = Vector512.Sum(s0 + s1);
+        return Vector512.Sum(a0 + a1);
+    }
+
+    /// <summary>
     /// grad[j] = exps[j]·scale − off, and at <paramref name="target"/> (when inside the row) that minus
     /// <paramref name="extra"/>, each element written once: with streaming stores when <paramref name="stream"/> (the
     /// gradient row must then be pinned memory).

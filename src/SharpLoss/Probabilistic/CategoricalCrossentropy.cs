@@ -85,55 +85,10 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
 
             Span<T> exps = scratch[..k];
             T m = SoftmaxRows.Max(x, vectorize);
-            T se = SoftmaxRows.ExpShifted(x, m, exps, vectorize);
-            T logSe = T.Log(se);
 
-            // Loss Σ y'·((m − x) + log Σe) and Σ y', in double.
-            int i = 0;
-            double loss = 0, sumY = 0;
-            if (vectorize && k >= Vector256<T>.Count)
-            {
-                ref T ry = ref MemoryMarshal.GetReference(y);
-                ref T rx = ref MemoryMarshal.GetReference(x);
-                Vector256<T> va = Vector256.Create(a), vc = Vector256.Create(c), vm = Vector256.Create(m), vl = Vector256.Create(logSe);
-                Vector256<double> l0 = default, l1 = default, s0 = default, s1 = default;
-                int w = Vector256<T>.Count;
-
-                // Four vectors at a time, summed in T (two roundings: ≤ 2 ulp of the sum of magnitudes) and widened once.
-                for (; i <= k - (4 * w); i += 4 * w)
-                {
-                    Vector256<T> y0 = (Vector256.LoadUnsafe(ref ry, (nuint)i) * va) + vc;
-                    Vector256<T> y1 = (Vector256.LoadUnsafe(ref ry, (nuint)(i + w)) * va) + vc;
-                    Vector256<T> y2 = (Vector256.LoadUnsafe(ref ry, (nuint)(i + (2 * w))) * va) + vc;
-                    Vector256<T> y3 = (Vector256.LoadUnsafe(ref ry, (nuint)(i + (3 * w))) * va) + vc;
-                    Vector256<T> t0 = y0 * (vm - Vector256.LoadUnsafe(ref rx, (nuint)i) + vl);
-                    Vector256<T> t1 = y1 * (vm - Vector256.LoadUnsafe(ref rx, (nuint)(i + w)) + vl);
-                    Vector256<T> t2 = y2 * (vm - Vector256.LoadUnsafe(ref rx, (nuint)(i + (2 * w))) + vl);
-                    Vector256<T> t3 = y3 * (vm - Vector256.LoadUnsafe(ref rx, (nuint)(i + (3 * w))) + vl);
-                    Vector256<T> lb = (t0 + t1) + (t2 + t3), sb = (y0 + y1) + (y2 + y3);
-                    l0 += VMath.WidenLower(lb);
-                    l1 += VMath.WidenUpper(lb);
-                    s0 += VMath.WidenLower(sb);
-                    s1 += VMath.WidenUpper(sb);
-                }
-
-                for (; i <= k - w; i += w)
-                {
-                    Vector256<T> ys = (Vector256.LoadUnsafe(ref ry, (nuint)i) * va) + vc;
-                    VMath.Accumulate(ref l0, ref l1, ys * (vm - Vector256.LoadUnsafe(ref rx, (nuint)i) + vl));
-                    VMath.Accumulate(ref s0, ref s1, ys);
-                }
-
-                loss = VMath.Sum(l0, l1);
-                sumY = VMath.Sum(s0, s1);
-            }
-
-            for (; i < k; i++)
-            {
-                T ys = (y[i] * a) + c;
-                loss += double.CreateTruncating(ys * ((m - x[i]) + logSe));
-                sumY += double.CreateTruncating(ys);
-            }
+            // Loss Σ y'·((m − x) + log Σe) = Σ y'·(m − x) + (Σ y')·log Σe, the label sums taken in the exp pass.
+            T se = SoftmaxRows.ExpShiftedLabeled(x, y, a, c, m, exps, vectorize, out double shifted, out double sumY);
+            double loss = shifted + (sumY * double.CreateTruncating(T.Log(se)));
 
             if (!grad.IsEmpty)
             {
