@@ -19,6 +19,30 @@ internal interface IRowKernel<T>
     /// <param name="vectorize">Whether Vector256 may be used.</param>
     /// <param name="stream">Whether the gradient row may be written with streaming stores (it is pinned, and larger than the cache in total).</param>
     T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream);
+
+    /// <summary>Whether <see cref="RowPair"/> interleaves its two rows; when false the driver calls <see cref="Row"/> per row.</summary>
+    bool Pairs { get; }
+
+    /// <summary>
+    /// Two rows of K classes at once, each with the result <see cref="Row"/> gives it (the same operations in the same
+    /// order): the two rows' dependency chains interleave, which short rows, bound by latency, need. Called with
+    /// Vector256 allowed and without streaming stores.
+    /// </summary>
+    /// <param name="first">The first row.</param>
+    /// <param name="second">The second row, of the same length.</param>
+    /// <param name="scratch">2·K elements of scratch space.</param>
+    /// <param name="loss0">The first row's loss.</param>
+    /// <param name="loss1">The second row's loss.</param>
+    void RowPair(in RowArgs<T> first, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1);
+}
+
+/// <summary>One row of a <see cref="IRowKernel{T}.RowPair"/> call: labels, predictions, gradient row (or empty) and coefficient.</summary>
+internal readonly ref struct RowArgs<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef)
+{
+    public readonly ReadOnlySpan<T> Y = y;
+    public readonly ReadOnlySpan<T> P = p;
+    public readonly Span<T> Grad = grad;
+    public readonly T Coef = coef;
 }
 
 /// <summary>The math of a loss over one row of K classes with a sparse class id.</summary>
@@ -33,6 +57,22 @@ internal interface ISparseRowKernel<T>
     /// <param name="vectorize">Whether Vector256 may be used.</param>
     /// <param name="stream">Whether the gradient row may be written with streaming stores (it is pinned, and larger than the cache in total).</param>
     T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream);
+
+    /// <summary>Whether <see cref="RowPair"/> interleaves its two rows; when false the driver calls <see cref="Row"/> per row.</summary>
+    bool Pairs { get; }
+
+    /// <summary>
+    /// Two rows at once, each with the result <see cref="Row"/> gives it, as <see cref="IRowKernel{T}.RowPair"/>; the
+    /// rows' <see cref="RowArgs{T}.Y"/> are empty.
+    /// </summary>
+    /// <param name="label0">The first row's class id, in [0, K).</param>
+    /// <param name="first">The first row.</param>
+    /// <param name="label1">The second row's class id, in [0, K).</param>
+    /// <param name="second">The second row, of the same length.</param>
+    /// <param name="scratch">2·K elements of scratch space.</param>
+    /// <param name="loss0">The first row's loss.</param>
+    /// <param name="loss1">The second row's loss.</param>
+    void RowPair(long label0, in RowArgs<T> first, long label1, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1);
 }
 
 /// <summary>
@@ -42,6 +82,13 @@ internal interface ISparseRowKernel<T>
 /// </summary>
 internal static unsafe class RowDriver
 {
+    /// <summary>
+    /// Rows of up to this many classes go to the kernels two at a time (<see cref="IRowKernel{T}.RowPair"/>): short rows
+    /// are bound by the latency of one row's chain (max, exp, sum, log), which a second row hides; two float rows of this
+    /// length, their labels and exponentials still fit in L1.
+    /// </summary>
+    public const int PairMaxClasses = 1024;
+
     public static double Run<T, TKernel>(TKernel kernel, scoped ref Batch<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IRowKernel<T>
@@ -133,10 +180,33 @@ internal static unsafe class RowDriver
             {
                 Span<T> scratch = rented.AsSpan(0, 2 * k);
                 double total = 0;
+                bool pairs = Kernel.Pairs && r.Inner == 1 && r.Vectorize && !r.Stream && k >= Vector256<T>.Count && k <= PairMaxClasses;
                 for (int s = first; s < end; s++)
                 {
                     T w = r.WeightOf(s);
                     T l;
+                    if (pairs && s + 1 < end)
+                    {
+                        T w1 = r.WeightOf(s + 1);
+                        long o0 = (long)s * k, o1 = o0 + k;
+                        Kernel.RowPair(
+                            new RowArgs<T>(new ReadOnlySpan<T>(r.Y + o0, k), new ReadOnlySpan<T>(r.P + o0, k), r.G is null ? default : new Span<T>(r.G + o0, k), w * r.GradScale),
+                            new RowArgs<T>(new ReadOnlySpan<T>(r.Y + o1, k), new ReadOnlySpan<T>(r.P + o1, k), r.G is null ? default : new Span<T>(r.G + o1, k), w1 * r.GradScale),
+                            scratch,
+                            out l,
+                            out T l1);
+                        if (r.PerSample is not null)
+                        {
+                            r.PerSample[s] = l;
+                            r.PerSample[s + 1] = l1;
+                        }
+
+                        total += double.CreateTruncating(l) * double.CreateTruncating(w);
+                        total += double.CreateTruncating(l1) * double.CreateTruncating(w1);
+                        s++;
+                        continue;
+                    }
+
                     if (r.Inner == 1)
                     {
                         long off = (long)s * k;
@@ -200,11 +270,36 @@ internal static unsafe class RowDriver
             {
                 Span<T> scratch = rented.AsSpan(0, 2 * k);
                 double total = 0;
+                bool pairs = Kernel.Pairs && r.Vectorize && !r.Stream && k >= Vector256<T>.Count && k <= PairMaxClasses;
                 for (int s = first; s < end; s++)
                 {
                     long off = (long)s * k;
                     long label = Labels[s];
                     T l;
+                    if (pairs && s + 1 < end && !(HasIgnore && (label == Ignore || Labels[s + 1] == Ignore)))
+                    {
+                        T w0 = r.WeightOf(s), w1 = r.WeightOf(s + 1);
+                        long off1 = off + k;
+                        Kernel.RowPair(
+                            label,
+                            new RowArgs<T>(default, new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w0 * r.GradScale),
+                            Labels[s + 1],
+                            new RowArgs<T>(default, new ReadOnlySpan<T>(r.P + off1, k), r.G is null ? default : new Span<T>(r.G + off1, k), w1 * r.GradScale),
+                            scratch,
+                            out l,
+                            out T l1);
+                        total += double.CreateTruncating(l) * double.CreateTruncating(w0);
+                        total += double.CreateTruncating(l1) * double.CreateTruncating(w1);
+                        if (r.PerSample is not null)
+                        {
+                            r.PerSample[s] = l;
+                            r.PerSample[s + 1] = l1;
+                        }
+
+                        s++;
+                        continue;
+                    }
+
                     if (HasIgnore && label == Ignore)
                     {
                         l = T.Zero;

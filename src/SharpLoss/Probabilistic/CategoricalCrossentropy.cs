@@ -92,21 +92,47 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
 
             if (!grad.IsEmpty)
             {
-                // ∂/∂x = (Σy')·softmax − y'.
-                T scale = coef * T.CreateTruncating(sumY) / se;
-                int j = 0;
-                if (vectorize && k >= Vector256<T>.Count)
-                {
-                    j = stream ? GradientStreaming(y, exps, grad, coef * a, coef * c, scale) : Gradient(y, exps, grad, coef * a, coef * c, scale);
-                }
-
-                for (; j < k; j++)
-                {
-                    grad[j] = (exps[j] * scale) - (((y[j] * a) + c) * coef);
-                }
+                WriteGradient(y, exps, grad, coef, sumY, se, vectorize, stream);
             }
 
             return T.CreateTruncating(loss);
+        }
+
+        public bool Pairs => true;
+
+        public void RowPair(in RowArgs<T> first, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
+        {
+            // Row's steps for the two rows in turn, so each step of the second overlaps the same step of the first.
+            int k = first.P.Length;
+            Span<T> e0 = scratch[..k], e1 = scratch.Slice(k, k);
+            T m0 = SoftmaxRows.Max(first.P, vectorize: true);
+            T m1 = SoftmaxRows.Max(second.P, vectorize: true);
+            T se0 = SoftmaxRows.ExpShiftedLabeled(first.P, first.Y, a, c, m0, e0, vectorize: true, out double shifted0, out double sumY0);
+            T se1 = SoftmaxRows.ExpShiftedLabeled(second.P, second.Y, a, c, m1, e1, vectorize: true, out double shifted1, out double sumY1);
+            if (!first.Grad.IsEmpty)
+            {
+                WriteGradient(first.Y, e0, first.Grad, first.Coef, sumY0, se0, vectorize: true, stream: false);
+                WriteGradient(second.Y, e1, second.Grad, second.Coef, sumY1, se1, vectorize: true, stream: false);
+            }
+
+            loss0 = T.CreateTruncating(shifted0 + (sumY0 * double.CreateTruncating(T.Log(se0))));
+            loss1 = T.CreateTruncating(shifted1 + (sumY1 * double.CreateTruncating(T.Log(se1))));
+        }
+
+        /// <summary>∂/∂x = (Σy')·softmax − y', times coef.</summary>
+        private void WriteGradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T coef, double sumY, T se, bool vectorize, bool stream)
+        {
+            int k = exps.Length, j = 0;
+            T scale = coef * T.CreateTruncating(sumY) / se;
+            if (vectorize && k >= Vector256<T>.Count)
+            {
+                j = stream ? GradientStreaming(y, exps, grad, coef * a, coef * c, scale) : Gradient(y, exps, grad, coef * a, coef * c, scale);
+            }
+
+            for (; j < k; j++)
+            {
+                grad[j] = (exps[j] * scale) - (((y[j] * a) + c) * coef);
+            }
         }
 
         /// <summary>grad = exps·scale − (y·ca + cc) over the whole vectors of the row; returns the index after them.</summary>
@@ -224,6 +250,15 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
             }
 
             return T.CreateTruncating(loss);
+        }
+
+        /// <summary>Rows one at a time: the division and logarithm per element make these rows throughput-bound.</summary>
+        public bool Pairs => false;
+
+        public void RowPair(in RowArgs<T> first, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
+        {
+            loss0 = Row(first.Y, first.P, first.Grad, first.Coef, scratch, vectorize: true, stream: false);
+            loss1 = Row(second.Y, second.P, second.Grad, second.Coef, scratch, vectorize: true, stream: false);
         }
     }
 }

@@ -377,26 +377,18 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
             T m = SoftmaxRows.Max(x, vectorize);
             T se = SoftmaxRows.ExpShifted(x, m, exps, vectorize);
-            T loss = T.Log(se) + ((T.One - ls) * (m - x[t]));
-            T kT = T.CreateTruncating(k);
-            if (ls != T.Zero)
-            {
-                // ls/K · Σ_j (m − x_j) = ls · (m − mean x).
-                loss += ls / kT * T.CreateTruncating((k * double.CreateTruncating(m)) - SoftmaxRows.Sum(x, vectorize));
-            }
-
+            T loss = Loss(x, t, m, se, vectorize);
             if (!grad.IsEmpty)
             {
                 // ∂L/∂x = softmax − y', y' = (1 − ls)·onehot + ls/K; for probabilities divided by q inside the clip.
-                T scale = coef / se, off = coef * ls / kT;
-                int j = 0;
                 if (!probabilities)
                 {
-                    // The target's −(1 − ls) enters the vector that holds it, so each gradient element is written once.
-                    SoftmaxRows.ScaleShift<T>(exps, scale, off, t, coef * (T.One - ls), grad, vectorize, stream);
+                    LogitsGradient(exps, t, coef, se, grad, vectorize, stream);
                 }
                 else
                 {
+                    T scale = coef / se, off = coef * ls / T.CreateTruncating(k);
+                    int j = 0;
                     if (vectorize && k >= Vector256<T>.Count)
                     {
                         ref T re = ref MemoryMarshal.GetReference(exps);
@@ -424,6 +416,55 @@ public sealed class SparseCategoricalCrossentropy : Loss
             }
 
             return loss;
+        }
+
+        /// <summary>Logit rows pair up; rows of log-probabilities (with their per-element logarithm) go one at a time.</summary>
+        public bool Pairs => !probabilities;
+
+        public void RowPair(long label0, in RowArgs<T> first, long label1, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
+        {
+            if (probabilities)
+            {
+                loss0 = Row(label0, first.P, first.Grad, first.Coef, scratch, vectorize: true, stream: false);
+                loss1 = Row(label1, second.P, second.Grad, second.Coef, scratch, vectorize: true, stream: false);
+                return;
+            }
+
+            // Row's steps for the two rows in turn, so each step of the second overlaps the same step of the first.
+            int k = first.P.Length, t0 = (int)label0, t1 = (int)label1;
+            Span<T> e0 = scratch[..k], e1 = scratch.Slice(k, k);
+            T m0 = SoftmaxRows.Max(first.P, vectorize: true);
+            T m1 = SoftmaxRows.Max(second.P, vectorize: true);
+            T se0 = SoftmaxRows.ExpShifted(first.P, m0, e0, vectorize: true);
+            T se1 = SoftmaxRows.ExpShifted(second.P, m1, e1, vectorize: true);
+            if (!first.Grad.IsEmpty)
+            {
+                LogitsGradient(e0, t0, first.Coef, se0, first.Grad, vectorize: true, stream: false);
+                LogitsGradient(e1, t1, second.Coef, se1, second.Grad, vectorize: true, stream: false);
+            }
+
+            loss0 = Loss(first.P, t0, m0, se0, vectorize: true);
+            loss1 = Loss(second.P, t1, m1, se1, vectorize: true);
+        }
+
+        /// <summary>log Σe + (1 − ls)·(m − x_t), plus ls/K · Σ_j (m − x_j) = ls · (m − mean x) when smoothing.</summary>
+        private T Loss(ReadOnlySpan<T> x, int t, T m, T se, bool vectorize)
+        {
+            T loss = T.Log(se) + ((T.One - ls) * (m - x[t]));
+            if (ls != T.Zero)
+            {
+                int k = x.Length;
+                loss += ls / T.CreateTruncating(k) * T.CreateTruncating((k * double.CreateTruncating(m)) - SoftmaxRows.Sum(x, vectorize));
+            }
+
+            return loss;
+        }
+
+        /// <summary>softmax − y' on logits, times coef: the target's −(1 − ls) enters the vector that holds it, so each gradient element is written once.</summary>
+        private void LogitsGradient(ReadOnlySpan<T> exps, int t, T coef, T se, Span<T> grad, bool vectorize, bool stream)
+        {
+            T scale = coef / se, off = coef * ls / T.CreateTruncating(exps.Length);
+            SoftmaxRows.ScaleShift<T>(exps, scale, off, t, coef * (T.One - ls), grad, vectorize, stream);
         }
     }
 }
