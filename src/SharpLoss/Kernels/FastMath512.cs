@@ -20,10 +20,9 @@ internal static class FastMath512
         Vector512<float> r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), xc);
         r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
         Vector512<float> z = r * r;
-        Vector512<float> q0 = Vector512.FusedMultiplyAdd(Vector512.Create(1.6666665459E-1f), r, Vector512.Create(5.0000001201E-1f));
-        Vector512<float> q1 = Vector512.FusedMultiplyAdd(Vector512.Create(8.3334519073E-3f), r, Vector512.Create(4.1665795894E-2f));
-        Vector512<float> q2 = Vector512.FusedMultiplyAdd(Vector512.Create(1.9875691500E-4f), r, Vector512.Create(1.3981999507E-3f));
-        Vector512<float> p = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(q2, z, q1), z, q0);
+        Vector512<float> q0 = Vector512.FusedMultiplyAdd(Vector512.Create(FastMath.ExpC1), r, Vector512.Create(FastMath.ExpC0));
+        Vector512<float> q1 = Vector512.FusedMultiplyAdd(Vector512.Create(FastMath.ExpC3), r, Vector512.Create(FastMath.ExpC2));
+        Vector512<float> p = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(Vector512.Create(FastMath.ExpC4), z, q1), z, q0);
         p = Vector512.FusedMultiplyAdd(p, z, r) + Vector512<float>.One;
         Vector512<float> scale = ((t.AsInt32() + Vector512.Create(127 + 64)) << 23).AsSingle();
         return p * scale * Vector512.Create(5.42101086e-20f);
@@ -38,13 +37,9 @@ internal static class FastMath512
         reciprocal = d2 * r;
         Vector512<float> s = e * d1 * r;
         Vector512<float> t = s * s;
-        Vector512<float> t2 = t * t;
-        Vector512<float> q0 = Vector512.FusedMultiplyAdd(Vector512.Create(2f / 5), t, Vector512.Create(2f / 3));
-        Vector512<float> q1 = Vector512.FusedMultiplyAdd(Vector512.Create(2f / 9), t, Vector512.Create(2f / 7));
-        Vector512<float> q2 = Vector512.FusedMultiplyAdd(Vector512.Create(2f / 13), t, Vector512.Create(2f / 11));
-        Vector512<float> r1 = Vector512.FusedMultiplyAdd(Vector512.Create(2f / 15), t2, q2);
-        Vector512<float> r0 = Vector512.FusedMultiplyAdd(q1, t2, q0);
-        Vector512<float> p = Vector512.FusedMultiplyAdd(r1, t2 * t2, r0) * t;
+        Vector512<float> q0 = Vector512.FusedMultiplyAdd(Vector512.Create(FastMath.AtanhC1), t, Vector512.Create(FastMath.AtanhC0));
+        Vector512<float> q1 = Vector512.FusedMultiplyAdd(Vector512.Create(FastMath.AtanhC3), t, Vector512.Create(FastMath.AtanhC2));
+        Vector512<float> p = Vector512.FusedMultiplyAdd(q1, t * t, q0) * t;
         return Vector512.FusedMultiplyAdd(p, s, s + s);
     }
     /// <summary>log(x) for positive normal finite x, as <see cref="FastMath.LogNormal"/>.</summary>
