@@ -17,8 +17,7 @@ internal interface IRowKernel<T>
     /// <param name="coef">The sample's gradient coefficient.</param>
     /// <param name="scratch">2·K elements of scratch space.</param>
     /// <param name="vectorize">Whether Vector256 may be used.</param>
-    /// <param name="stream">Whether the gradient row may be written with streaming stores (it is pinned, and larger than the cache in total).</param>
-    T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream);
+    T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize);
 
     /// <summary>Whether <see cref="RowPair"/> interleaves its two rows; when false the driver calls <see cref="Row"/> per row.</summary>
     bool Pairs { get; }
@@ -26,7 +25,7 @@ internal interface IRowKernel<T>
     /// <summary>
     /// Two rows of K classes at once, each with the result <see cref="Row"/> gives it (the same operations in the same
     /// order): the two rows' dependency chains interleave, which short rows, bound by latency, need. Called with
-    /// Vector256 allowed and without streaming stores.
+    /// Vector256 allowed.
     /// </summary>
     /// <param name="first">The first row.</param>
     /// <param name="second">The second row, of the same length.</param>
@@ -55,8 +54,7 @@ internal interface ISparseRowKernel<T>
     /// <param name="coef">The sample's gradient coefficient.</param>
     /// <param name="scratch">2·K elements of scratch space.</param>
     /// <param name="vectorize">Whether Vector256 may be used.</param>
-    /// <param name="stream">Whether the gradient row may be written with streaming stores (it is pinned, and larger than the cache in total).</param>
-    T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream);
+    T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize);
 
     /// <summary>Whether <see cref="RowPair"/> interleaves its two rows; when false the driver calls <see cref="Row"/> per row.</summary>
     bool Pairs { get; }
@@ -137,8 +135,6 @@ internal static unsafe class RowDriver
             Weight = b.Weight,
             GradScale = b.GradScale,
             Vectorize = b.Vectorize && Vector256.IsHardwareAccelerated,
-            Stream = b.Vectorize && Vector256.IsHardwareAccelerated && b.Inner == 1 && !b.Grad.IsEmpty
-                && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes && StreamingStore<T>.Supported(g),
         };
     }
 
@@ -160,7 +156,6 @@ internal static unsafe class RowDriver
         public T Weight;
         public T GradScale;
         public bool Vectorize;
-        public bool Stream;
 
         public readonly T WeightOf(int s) => Uniform ? Weight : W[s];
     }
@@ -181,7 +176,7 @@ internal static unsafe class RowDriver
             {
                 Span<T> scratch = rented.AsSpan(0, 2 * k);
                 double total = 0;
-                bool pairs = Kernel.Pairs && r.Inner == 1 && r.Vectorize && !r.Stream && k >= Vector256<T>.Count && k <= PairMaxClasses;
+                bool pairs = Kernel.Pairs && r.Inner == 1 && r.Vectorize && k >= Vector256<T>.Count && k <= PairMaxClasses;
                 for (int s = first; s < end; s++)
                 {
                     T w = r.WeightOf(s);
@@ -211,7 +206,7 @@ internal static unsafe class RowDriver
                     if (r.Inner == 1)
                     {
                         long off = (long)s * k;
-                        l = Kernel.Row(new ReadOnlySpan<T>(r.Y + off, k), new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize, r.Stream);
+                        l = Kernel.Row(new ReadOnlySpan<T>(r.Y + off, k), new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize);
                     }
                     else
                     {
@@ -225,7 +220,7 @@ internal static unsafe class RowDriver
                             p[j] = r.P[baseIdx + ((long)j * r.Inner)];
                         }
 
-                        l = Kernel.Row(y, p, r.G is null ? default : g, w * r.GradScale, scratch, r.Vectorize, stream: false);
+                        l = Kernel.Row(y, p, r.G is null ? default : g, w * r.GradScale, scratch, r.Vectorize);
                         if (r.G is not null)
                         {
                             for (int j = 0; j < k; j++)
@@ -271,7 +266,7 @@ internal static unsafe class RowDriver
             {
                 Span<T> scratch = rented.AsSpan(0, 2 * k);
                 double total = 0;
-                bool pairs = Kernel.Pairs && r.Vectorize && !r.Stream && k >= Vector256<T>.Count && k <= PairMaxClasses;
+                bool pairs = Kernel.Pairs && r.Vectorize && k >= Vector256<T>.Count && k <= PairMaxClasses;
                 for (int s = first; s < end; s++)
                 {
                     long off = (long)s * k;
@@ -312,7 +307,7 @@ internal static unsafe class RowDriver
                     else
                     {
                         T w = r.WeightOf(s);
-                        l = Kernel.Row(label, new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize, r.Stream);
+                        l = Kernel.Row(label, new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize);
                         total += double.CreateTruncating(l) * double.CreateTruncating(w);
                     }
 

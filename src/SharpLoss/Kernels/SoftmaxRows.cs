@@ -282,10 +282,9 @@ internal static class SoftmaxRows
 
     /// <summary>
     /// grad[j] = exps[j]·scale − off, and at <paramref name="target"/> (when inside the row) that minus
-    /// <paramref name="extra"/>, each element written once: with streaming stores when <paramref name="stream"/> (the
-    /// gradient row must then be pinned memory).
+    /// <paramref name="extra"/>, each element written once.
     /// </summary>
-    public static unsafe void ScaleShift<T>(ReadOnlySpan<T> exps, T scale, T off, int target, T extra, Span<T> grad, bool vectorize, bool stream)
+    public static unsafe void ScaleShift<T>(ReadOnlySpan<T> exps, T scale, T off, int target, T extra, Span<T> grad, bool vectorize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = exps.Length, j = 0;
@@ -293,26 +292,19 @@ internal static class SoftmaxRows
         {
             if (vectorize && k >= Vector256<T>.Count)
             {
-                if (stream)
+                if (Wide<T>() && k >= 4 * Vector512<T>.Count)
                 {
-                    j = ScaleShiftStreaming(e, g, k, scale, off, target, extra);
+                    Vector512<T> ws = Vector512.Create(scale), wo = Vector512.Create(off);
+                    for (; j <= k - Vector512<T>.Count; j += Vector512<T>.Count)
+                    {
+                        ScaleShift512(e, j, ws, wo, target, extra).Store(g + j);
+                    }
                 }
-                else
-                {
-                    if (Wide<T>() && k >= 4 * Vector512<T>.Count)
-                    {
-                        Vector512<T> ws = Vector512.Create(scale), wo = Vector512.Create(off);
-                        for (; j <= k - Vector512<T>.Count; j += Vector512<T>.Count)
-                        {
-                            ScaleShift512(e, j, ws, wo, target, extra).Store(g + j);
-                        }
-                    }
 
-                    Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
-                    for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
-                    {
-                        ScaleShift256(e, j, vs, vo, target, extra).Store(g + j);
-                    }
+                Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
+                for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                {
+                    ScaleShift256(e, j, vs, vo, target, extra).Store(g + j);
                 }
             }
 
@@ -327,34 +319,6 @@ internal static class SoftmaxRows
                 g[target] -= extra;
             }
         }
-    }
-
-    /// <summary>The vector part of <see cref="ScaleShift"/> with streaming stores; returns the index after it.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe int ScaleShiftStreaming<T>(T* e, T* g, int k, T scale, T off, int target, T extra)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int j = 0;
-        var store = new StreamingStore<T>(g);
-        if (Wide<T>())
-        {
-            Vector512<T> ws = Vector512.Create(scale), wo = Vector512.Create(off);
-            for (; j <= k - Vector512<T>.Count; j += Vector512<T>.Count)
-            {
-                Vector512<T> v = ScaleShift512(e, j, ws, wo, target, extra);
-                store.Store(v.GetLower(), j);
-                store.Store(v.GetUpper(), j + Vector256<T>.Count);
-            }
-        }
-
-        Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
-        for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
-        {
-            store.Store(ScaleShift256(e, j, vs, vo, target, extra), j);
-        }
-
-        store.Flush(j);
-        return j;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
@@ -72,10 +71,10 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
     }
 
     /// <summary>Softmax cross-entropy on a row of logits with labels y·a + c.</summary>
-    internal readonly unsafe struct LogitsRow<T>(T a, T c) : IRowKernel<T>
+    internal readonly struct LogitsRow<T>(T a, T c) : IRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> x, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream)
+        public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> x, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = x.Length;
             if (k == 0)
@@ -92,7 +91,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
 
             if (!grad.IsEmpty)
             {
-                WriteGradient(y, exps, grad, coef, sumY, se, vectorize, stream);
+                WriteGradient(y, exps, grad, coef, sumY, se, vectorize);
             }
 
             return T.CreateTruncating(loss);
@@ -111,8 +110,8 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
             T se1 = SoftmaxRows.ExpShiftedLabeled(second.P, second.Y, a, c, m1, e1, vectorize: true, out double shifted1, out double sumY1);
             if (!first.Grad.IsEmpty)
             {
-                WriteGradient(first.Y, e0, first.Grad, first.Coef, sumY0, se0, vectorize: true, stream: false);
-                WriteGradient(second.Y, e1, second.Grad, second.Coef, sumY1, se1, vectorize: true, stream: false);
+                WriteGradient(first.Y, e0, first.Grad, first.Coef, sumY0, se0, vectorize: true);
+                WriteGradient(second.Y, e1, second.Grad, second.Coef, sumY1, se1, vectorize: true);
             }
 
             loss0 = T.CreateTruncating(shifted0 + (sumY0 * double.CreateTruncating(T.Log(se0))));
@@ -120,13 +119,13 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
         }
 
         /// <summary>∂/∂x = (Σy')·softmax − y', times coef.</summary>
-        private void WriteGradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T coef, double sumY, T se, bool vectorize, bool stream)
+        private void WriteGradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T coef, double sumY, T se, bool vectorize)
         {
             int k = exps.Length, j = 0;
             T scale = coef * T.CreateTruncating(sumY) / se;
             if (vectorize && k >= Vector256<T>.Count)
             {
-                j = stream ? GradientStreaming(y, exps, grad, coef * a, coef * c, scale) : Gradient(y, exps, grad, coef * a, coef * c, scale);
+                j = Gradient(y, exps, grad, coef * a, coef * c, scale);
             }
 
             for (; j < k; j++)
@@ -151,24 +150,6 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
 
             return j;
         }
-
-        /// <summary>As <see cref="Gradient"/> with streaming stores (the gradient row is pinned).</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static int GradientStreaming(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T ca, T cc, T scale)
-        {
-            int k = exps.Length, j = 0;
-            ref T ry = ref MemoryMarshal.GetReference(y);
-            ref T re = ref MemoryMarshal.GetReference(exps);
-            Vector256<T> va = Vector256.Create(ca), vc = Vector256.Create(cc), vs = Vector256.Create(scale);
-            var store = new StreamingStore<T>((T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(grad)));
-            for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
-            {
-                store.Store((Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - ((Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc), j);
-            }
-
-            store.Flush(j);
-            return j;
-        }
     }
 
     /// <summary>Renormalized, clipped probabilities: −Σ y'·log clip(p/Σp).</summary>
@@ -178,7 +159,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
         private static readonly T Lo = VMath.C<T>(1e-7);
         private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
 
-        public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream)
+        public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = p.Length;
             T s = T.CreateTruncating(SoftmaxRows.Sum(p, vectorize));
@@ -257,8 +238,8 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
 
         public void RowPair(in RowArgs<T> first, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
         {
-            loss0 = Row(first.Y, first.P, first.Grad, first.Coef, scratch, vectorize: true, stream: false);
-            loss1 = Row(second.Y, second.P, second.Grad, second.Coef, scratch, vectorize: true, stream: false);
+            loss0 = Row(first.Y, first.P, first.Grad, first.Coef, scratch, vectorize: true);
+            loss1 = Row(second.Y, second.P, second.Grad, second.Coef, scratch, vectorize: true);
         }
     }
 }

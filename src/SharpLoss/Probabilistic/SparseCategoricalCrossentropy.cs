@@ -341,13 +341,13 @@ public sealed class SparseCategoricalCrossentropy : Loss
     /// Sparse softmax cross-entropy on a row; with <c>probabilities</c>, x = log clip(p) first. The target is the one-hot
     /// row smoothed toward 1/K by <c>ls</c>.
     /// </summary>
-    internal readonly unsafe struct LogitsRow<T>(T ls, bool probabilities) : ISparseRowKernel<T>
+    internal readonly struct LogitsRow<T>(T ls, bool probabilities) : ISparseRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         private static readonly T Lo = VMath.C<T>(1e-7);
         private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
 
-        public T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize, bool stream)
+        public T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = p.Length, t = (int)label;
             ReadOnlySpan<T> x = p;
@@ -383,7 +383,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
                 // ∂L/∂x = softmax − y', y' = (1 − ls)·onehot + ls/K; for probabilities divided by q inside the clip.
                 if (!probabilities)
                 {
-                    LogitsGradient(exps, t, coef, se, grad, vectorize, stream);
+                    LogitsGradient(exps, t, coef, se, grad, vectorize);
                 }
                 else
                 {
@@ -425,8 +425,8 @@ public sealed class SparseCategoricalCrossentropy : Loss
         {
             if (probabilities)
             {
-                loss0 = Row(label0, first.P, first.Grad, first.Coef, scratch, vectorize: true, stream: false);
-                loss1 = Row(label1, second.P, second.Grad, second.Coef, scratch, vectorize: true, stream: false);
+                loss0 = Row(label0, first.P, first.Grad, first.Coef, scratch, vectorize: true);
+                loss1 = Row(label1, second.P, second.Grad, second.Coef, scratch, vectorize: true);
                 return;
             }
 
@@ -439,8 +439,8 @@ public sealed class SparseCategoricalCrossentropy : Loss
             T se1 = SoftmaxRows.ExpShifted(second.P, m1, e1, vectorize: true);
             if (!first.Grad.IsEmpty)
             {
-                LogitsGradient(e0, t0, first.Coef, se0, first.Grad, vectorize: true, stream: false);
-                LogitsGradient(e1, t1, second.Coef, se1, second.Grad, vectorize: true, stream: false);
+                LogitsGradient(e0, t0, first.Coef, se0, first.Grad, vectorize: true);
+                LogitsGradient(e1, t1, second.Coef, se1, second.Grad, vectorize: true);
             }
 
             loss0 = Loss(first.P, t0, m0, se0, vectorize: true);
@@ -461,10 +461,10 @@ public sealed class SparseCategoricalCrossentropy : Loss
         }
 
         /// <summary>softmax − y' on logits, times coef: the target's −(1 − ls) enters the vector that holds it, so each gradient element is written once.</summary>
-        private void LogitsGradient(ReadOnlySpan<T> exps, int t, T coef, T se, Span<T> grad, bool vectorize, bool stream)
+        private void LogitsGradient(ReadOnlySpan<T> exps, int t, T coef, T se, Span<T> grad, bool vectorize)
         {
             T scale = coef / se, off = coef * ls / T.CreateTruncating(exps.Length);
-            SoftmaxRows.ScaleShift<T>(exps, scale, off, t, coef * (T.One - ls), grad, vectorize, stream);
+            SoftmaxRows.ScaleShift<T>(exps, scale, off, t, coef * (T.One - ls), grad, vectorize);
         }
     }
 }

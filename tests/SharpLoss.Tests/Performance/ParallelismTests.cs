@@ -229,4 +229,45 @@ public class ParallelismTests
             Assert.True(Math.Abs(gv[i] - gs[i]) <= 1e-12f + (4e-6f * Math.Abs(gs[i])), $"gradient {i}: vector {gv[i]} vs scalar {gs[i]}");
         }
     }
+
+    [Fact]
+    public void LargeSoftmaxGradient_MisalignedRows_SameBitsAsSmallBatches()
+    {
+        // 8400 x 1001 floats (a 33.6 MB gradient, many chunks on every core), rows of 1001 classes starting at every
+        // misalignment. With Reduction.Sum each row's gradient depends on that row only, so rows cut out into a small
+        // batch (one chunk, the calling thread) must come back bit for bit. Labels cover the class in the last full
+        // vector, the scalar tail (class 1000) and the first class.
+        const int rows = 8400, k = 1001;
+        var rng = new Random(33);
+        float[] logits = new float[rows * k], targets = new float[rows * k];
+        int[] labels = new int[rows];
+        for (int i = 0; i < logits.Length; i++)
+        {
+            logits[i] = (float)((rng.NextDouble() * 8) - 4);
+            targets[i] = (float)rng.NextDouble() / k;
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            labels[r] = (r % 4) switch { 0 => 0, 1 => 1000, 2 => 999, _ => rng.Next(k) };
+        }
+
+        var sparse = new SparseCategoricalCrossentropy(fromLogits: true, reduction: Reduction.Sum);
+        var dense = new CategoricalCrossentropy(fromLogits: true, reduction: Reduction.Sum);
+        float[] sparseGrad = new float[rows * k], denseGrad = new float[rows * k];
+        sparse.ValueAndGradientInto(new LossInput<int>(labels, rows), new LossInput<float>(logits, rows, k), sparseGrad);
+        dense.ValueAndGradientInto(new LossInput<float>(targets, rows, k), new LossInput<float>(logits, rows, k), denseGrad);
+
+        foreach (int first in new[] { 0, 1, 7, 4095, 8390 })
+        {
+            const int m = 10;
+            float[] part = logits.AsSpan(first * k, m * k).ToArray();
+            float[] partTargets = targets.AsSpan(first * k, m * k).ToArray();
+            float[] small = new float[m * k];
+            sparse.ValueAndGradientInto(new LossInput<int>(labels.AsSpan(first, m), m), new LossInput<float>(part, m, k), small);
+            Assert.True(small.AsSpan().SequenceEqual(sparseGrad.AsSpan(first * k, m * k)), $"sparse: rows {first}..{first + m} differ from the large batch's gradient");
+            dense.ValueAndGradientInto(new LossInput<float>(partTargets, m, k), new LossInput<float>(part, m, k), small);
+            Assert.True(small.AsSpan().SequenceEqual(denseGrad.AsSpan(first * k, m * k)), $"dense: rows {first}..{first + m} differ from the large batch's gradient");
+        }
+    }
 }
