@@ -10,7 +10,7 @@
 #   --quick        short job (1 warm-up, 3 iterations of 100 ms) for smoke tests; writes bench/results/<cpu>-quick/,
 #                  which git ignores: never publish these numbers.
 #   --filter TEXT  only cases whose BenchmarkDotNet name contains TEXT, e.g. Roofline, Loss=Mse, Size=16M.
-# A full run takes about 35 minutes on 2 cores. Keep the machine otherwise idle.
+# A full run takes about 45 minutes on 2 cores. Keep the machine otherwise idle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
