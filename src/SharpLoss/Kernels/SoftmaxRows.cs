@@ -178,7 +178,7 @@ internal static class SoftmaxRows
                 sum = ExpShiftedLabeledWide(ref r, ref ry, ref e, i, m, a, c, out shifted, out sumY);
             }
 
-            // Four vectors at a time, each block summed in T (two roundings of non-negative terms) and widened once.
+            // Four vectors at a time, each block summed in T (two roundings of terms of one sign) and widened once.
             for (; i <= n - (4 * w); i += 4 * w)
             {
                 Vector256<T> d0 = Vector256.LoadUnsafe(ref r, (nuint)i) - vm;

@@ -85,16 +85,13 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
             Span<T> exps = scratch[..k];
             T m = SoftmaxRows.Max(x, vectorize);
 
-            // Loss Σ y'·((m − x) + log Σe) = Σ y'·(m − x) + (Σ y')·log Σe, the label sums taken in the exp pass.
             T se = SoftmaxRows.ExpShiftedLabeled(x, y, a, c, m, exps, vectorize, out double shifted, out double sumY);
-            double loss = shifted + (sumY * double.CreateTruncating(T.Log(se)));
-
             if (!grad.IsEmpty)
             {
                 WriteGradient(y, exps, grad, coef, sumY, se, vectorize);
             }
 
-            return T.CreateTruncating(loss);
+            return Loss(shifted, sumY, se);
         }
 
         public bool Pairs => true;
@@ -114,9 +111,15 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
                 WriteGradient(second.Y, e1, second.Grad, second.Coef, sumY1, se1, vectorize: true);
             }
 
-            loss0 = T.CreateTruncating(shifted0 + (sumY0 * double.CreateTruncating(T.Log(se0))));
-            loss1 = T.CreateTruncating(shifted1 + (sumY1 * double.CreateTruncating(T.Log(se1))));
+            loss0 = Loss(shifted0, sumY0, se0);
+            loss1 = Loss(shifted1, sumY1, se1);
         }
+
+        /// <summary>
+        /// Σ y'·((m − x) + log Σe) = Σ y'·(m − x) + (Σ y')·log Σe, from the label sums the exp pass took
+        /// (<see cref="SoftmaxRows.ExpShiftedLabeled"/>).
+        /// </summary>
+        private static T Loss(double shifted, double sumY, T se) => T.CreateTruncating(shifted + (sumY * double.CreateTruncating(T.Log(se))));
 
         /// <summary>∂/∂x = (Σy')·softmax − y', times coef.</summary>
         private void WriteGradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T coef, double sumY, T se, bool vectorize)
