@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
@@ -72,8 +73,10 @@ internal sealed class ElementwiseOp : Loss
     {
         public static bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T z, T x) => LossGrad(z, x, out _);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T z, T x, out T grad)
         {
             T l = T.One + ((q - T.One) * z);
@@ -85,8 +88,10 @@ internal sealed class ElementwiseOp : Loss
             return linear + (l * VMath.Log1pSmall(e));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> z, Vector256<T> x) => LossGrad(z, x, out _);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> z, Vector256<T> x, out Vector256<T> grad)
         {
             Vector256<T> one = Vector256<T>.One, vq = Vector256.Create(q);
@@ -107,16 +112,20 @@ internal sealed class ElementwiseOp : Loss
     {
         public static bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p) => p;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T p, out T grad)
         {
             grad = T.One;
             return p;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> p) => p;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
         {
             grad = Vector256<T>.One;

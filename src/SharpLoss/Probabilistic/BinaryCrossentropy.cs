@@ -79,8 +79,10 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
     {
         public static bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T x) => LossGrad(y, x, out _);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T x, out T grad)
         {
             T ys = (y * a) + c;
@@ -90,6 +92,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
             return (x >= T.Zero ? x : T.Zero) - (x * ys) + VMath.Log1pSmall(e);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> x)
         {
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
@@ -98,6 +101,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
             return relu - (x * ys) + VMath.Log1pSmall(e);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> x, out Vector256<T> grad)
         {
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
@@ -112,8 +116,10 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         /// <summary>float only: the Vector256 operators on 16 lanes.</summary>
         public static bool Wide => typeof(T) == typeof(float);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<T> Loss(Vector512<T> y, Vector512<T> x) => LossGrad(y, x, out _);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<T> LossGrad(Vector512<T> y, Vector512<T> x, out Vector512<T> grad)
         {
             Vector512<float> xf = x.AsSingle();
@@ -146,6 +152,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
 
         public static bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p)
         {
             T ys = (y * a) + c;
@@ -153,6 +160,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
             return -((ys * T.Log(q)) + ((T.One - ys) * T.Log(T.One - q)));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T p, out T grad)
         {
             T ys = (y * a) + c;
@@ -162,6 +170,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
             return -((ys * T.Log(q)) + ((T.One - ys) * T.Log(oneMinusQ)));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> p)
         {
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
@@ -172,6 +181,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
             return Vector256.ConditionalSelect(Vector256.Equals(p, p), loss, p);   // q is clipped into the normal range or NaN
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
         {
             Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
@@ -191,8 +201,10 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         /// <summary>float only: the Vector256 operators on 16 lanes.</summary>
         public static bool Wide => typeof(T) == typeof(float);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<T> Loss(Vector512<T> y, Vector512<T> p) => LossGrad(y, p, out _);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<T> LossGrad(Vector512<T> y, Vector512<T> p, out Vector512<T> grad)
         {
             Vector512<float> pf = p.AsSingle();
@@ -218,8 +230,10 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
 
         public static bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p) => LossGrad(y, p, out _);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T p, out T grad)
         {
             T ys = (y * a) + c;
@@ -229,6 +243,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
             return -((ys * T.Log(up)) + ((T.One - ys) * T.Log(down)));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> p) => LossGrad(y, p, out _);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

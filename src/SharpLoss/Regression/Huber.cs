@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
@@ -85,6 +86,7 @@ public sealed class Huber : RegressionLoss
 
         private static T Half => T.CreateTruncating(0.5);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p)
         {
             T e = p - y;
@@ -92,6 +94,7 @@ public sealed class Huber : RegressionLoss
             return a <= _delta ? Half * (e * e) : (_delta * a) - _halfDeltaSquared;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T p, out T grad)
         {
             T e = p - y;
@@ -100,12 +103,14 @@ public sealed class Huber : RegressionLoss
             return a <= _delta ? Half * (e * e) : (_delta * a) - _halfDeltaSquared;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> p)
         {
             Vector256<T> e = p - y, a = Vector256.Abs(e), d = Vector256.Create(_delta);
             return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(a, d), Vector256.Create(Half) * (e * e), (d * a) - Vector256.Create(_halfDeltaSquared));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
         {
             Vector256<T> e = p - y, a = Vector256.Abs(e), d = Vector256.Create(_delta);
@@ -113,12 +118,14 @@ public sealed class Huber : RegressionLoss
             return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(a, d), Vector256.Create(Half) * (e * e), (d * a) - Vector256.Create(_halfDeltaSquared));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<T> Loss(Vector512<T> y, Vector512<T> p)
         {
             Vector512<T> e = p - y, a = Vector512.Abs(e), d = Vector512.Create(_delta);
             return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(a, d), Vector512.Create(Half) * (e * e), (d * a) - Vector512.Create(_halfDeltaSquared));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<T> LossGrad(Vector512<T> y, Vector512<T> p, out Vector512<T> grad)
         {
             Vector512<T> e = p - y, a = Vector512.Abs(e), d = Vector512.Create(_delta);
@@ -141,8 +148,10 @@ public sealed class Huber : RegressionLoss
 
         private static T Half => T.CreateTruncating(0.5);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p) => LossGrad(y, p, out _);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T p, out T grad)
         {
             T e = p - y;
@@ -154,8 +163,10 @@ public sealed class Huber : RegressionLoss
             return (Half * (q * q)) + (delta * (a - q));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> p) => LossGrad(y, p, out _);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
         {
             Vector256<T> e = p - y, a = Vector256.Abs(e), d = Vector256.Create(delta);
@@ -165,8 +176,10 @@ public sealed class Huber : RegressionLoss
             return (Vector256.Create(Half) * (q * q)) + (d * (a - q));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<T> Loss(Vector512<T> y, Vector512<T> p) => LossGrad(y, p, out _);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<T> LossGrad(Vector512<T> y, Vector512<T> p, out Vector512<T> grad)
         {
             Vector512<T> e = p - y, a = Vector512.Abs(e), d = Vector512.Create(delta);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
@@ -50,8 +51,10 @@ public sealed class MeanAbsoluteError : RegressionLoss
     {
         public static bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p) => T.Abs(y - p);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T p, out T grad)
         {
             T d = p - y;
@@ -59,8 +62,10 @@ public sealed class MeanAbsoluteError : RegressionLoss
             return T.Abs(d);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> p) => Vector256.Abs(y - p);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
         {
             Vector256<T> d = p - y;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
@@ -50,12 +51,14 @@ public sealed class MeanSquaredError : RegressionLoss
     {
         public static bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p)
         {
             T d = y - p;
             return d * d;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T p, out T grad)
         {
             T d = y - p;
@@ -63,12 +66,14 @@ public sealed class MeanSquaredError : RegressionLoss
             return d * d;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> p)
         {
             Vector256<T> d = y - p;
             return d * d;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
         {
             Vector256<T> d = y - p;
