@@ -6,7 +6,7 @@ namespace SharpLoss.Kernels;
 
 /// <summary>
 /// Non-temporal (cache-bypassing) stores of a stream of vectors computed at positions 0, 8, 16, … of a destination
-/// that need not be 32-byte aligned. Each aligned 32-byte block is assembled from the two vectors it straddles with one
+/// that need not be 32-byte aligned: <see cref="First"/> for position 0, then <see cref="Next"/>, then <see cref="Flush"/>. Each aligned 32-byte block is assembled from the two vectors it straddles with one
 /// lane rotation and one blend, so the values (and the positions they were computed at) are exactly those of ordinary
 /// stores: results do not depend on the buffer's alignment. The partial blocks at both ends use masked stores, so a
 /// writer touches only its own elements (chunks can be written by different threads).
@@ -39,35 +39,30 @@ internal unsafe struct StreamingStore<T>
     public static bool Supported(T* destination) =>
         Avx2.IsSupported && ((nuint)destination & 3) == 0 && (sizeof(T) == 4 || ((nuint)destination & 7) == 0);
 
-    /// <summary>Stores the vector computed for elements [index, index + Count).</summary>
+    /// <summary>Stores the vector computed for elements [0, Count): the lanes up to the first aligned boundary.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(Vector256<T> value, int index)
+    public void First(Vector256<T> value)
     {
         Vector256<float> v = value.AsSingle();
-        float* at = (float*)(_dst + index);
-        if (_shift == 0)
-        {
-            Avx.StoreAlignedNonTemporal(at, v);
-            return;
-        }
+        Avx.MaskStore((float*)_dst, AllOnesBelow(8 - _shift), v);
+        _previous = Avx2.PermuteVar8x32(v, _rotate);
+        _started = true;
+    }
 
-        Vector256<float> rotated = Avx2.PermuteVar8x32(v, _rotate);
-        if (!_started)
-        {
-            // Head: lanes [0, 8 − shift) up to the first aligned boundary.
-            Avx.MaskStore(at, AllOnesBelow(8 - _shift), v);
-            _started = true;
-        }
-        else
-        {
-            // The aligned block ending at this vector's boundary: previous vector's high lanes, this one's low lanes.
-            Avx.StoreAlignedNonTemporal(at - _shift, Avx.BlendVariable(_previous, rotated, _high));
-        }
-
+    /// <summary>
+    /// Stores the vector computed for elements [index, index + Count), index a positive multiple of Count, after
+    /// <see cref="First"/>: the aligned block ending at this vector's boundary is the previous vector's high lanes and
+    /// this one's low lanes. No branch: at shift 0 the rotation is the identity and the blend takes this vector whole.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Next(Vector256<T> value, int index)
+    {
+        Vector256<float> rotated = Avx2.PermuteVar8x32(value.AsSingle(), _rotate);
+        Avx.StoreAlignedNonTemporal((float*)(_dst + index) - _shift, Avx.BlendVariable(_previous, rotated, _high));
         _previous = rotated;
     }
 
-    /// <summary>Writes the last vector's trailing lanes (call once after the last <see cref="Store"/>).</summary>
+    /// <summary>Writes the last vector's trailing lanes (call once after the last <see cref="First"/> or <see cref="Next"/>).</summary>
     /// <param name="end">The index just past the last stored vector.</param>
     public readonly void Flush(int end)
     {

@@ -29,7 +29,15 @@ public unsafe class StreamingStoreTests
                     var store = new StreamingStore<float>(dst);
                     for (int v = 0; v < vectors; v++)
                     {
-                        store.Store(Vector256.Create(v * 8f) + Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), v * 8);
+                        Vector256<float> value = Vector256.Create(v * 8f) + Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7);
+                        if (v == 0)
+                        {
+                            store.First(value);
+                        }
+                        else
+                        {
+                            store.Next(value, v * 8);
+                        }
                     }
 
                     store.Flush(vectors * 8);
@@ -67,7 +75,15 @@ public unsafe class StreamingStoreTests
                 var store = new StreamingStore<double>(dst);
                 for (int v = 0; v < 5; v++)
                 {
-                    store.Store(Vector256.Create(v * 4.0) + Vector256.Create(0.0, 1, 2, 3), v * 4);
+                    Vector256<double> value = Vector256.Create(v * 4.0) + Vector256.Create(0.0, 1, 2, 3);
+                    if (v == 0)
+                    {
+                        store.First(value);
+                    }
+                    else
+                    {
+                        store.Next(value, v * 4);
+                    }
                 }
 
                 store.Flush(20);
