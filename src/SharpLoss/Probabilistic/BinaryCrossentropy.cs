@@ -147,8 +147,10 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
     internal readonly struct Kernel<T>(T a, T c) : IPointwiseKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        private static readonly T Lo = VMath.C<T>(1e-7);
-        private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
+        // Instance fields, not static readonly ones: the element-wise loops are compiled at their first call, possibly
+        // before a static constructor has run, and then read such fields through a class-initialization check.
+        private readonly T _lo = VMath.C<T>(1e-7);
+        private readonly T _hi = VMath.C<T>(1.0 - 1e-7);
 
         public static bool Vectorizable => true;
 
@@ -156,7 +158,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         public T Loss(T y, T p)
         {
             T ys = (y * a) + c;
-            T q = VMath.Clip(p, Lo, Hi);
+            T q = VMath.Clip(p, _lo, _hi);
             return -((ys * T.Log(q)) + ((T.One - ys) * T.Log(T.One - q)));
         }
 
@@ -164,9 +166,9 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         public T LossGrad(T y, T p, out T grad)
         {
             T ys = (y * a) + c;
-            T q = VMath.Clip(p, Lo, Hi);
+            T q = VMath.Clip(p, _lo, _hi);
             T oneMinusQ = T.One - q;
-            grad = p < Lo || p > Hi ? T.Zero : ((T.One - ys) / oneMinusQ) - (ys / q);
+            grad = p < _lo || p > _hi ? T.Zero : ((T.One - ys) / oneMinusQ) - (ys / q);
             return -((ys * T.Log(q)) + ((T.One - ys) * T.Log(oneMinusQ)));
         }
 
@@ -174,7 +176,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> p)
         {
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
-            Vector256<T> q = VMath.Clip(p, Vector256.Create(Lo), Vector256.Create(Hi));
+            Vector256<T> q = VMath.Clip(p, Vector256.Create(_lo), Vector256.Create(_hi));
             Vector256<T> loss = HardLabels(ys)
                 ? -VMath.LogNormal(Vector256.ConditionalSelect(Vector256.Equals(ys, Vector256<T>.One), q, Vector256<T>.One - q))
                 : -((ys * VMath.LogNormal(q)) + ((Vector256<T>.One - ys) * VMath.LogNormal(Vector256<T>.One - q)));
@@ -184,7 +186,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
         {
-            Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
+            Vector256<T> lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
             Vector256<T> q = VMath.Clip(p, lo, hi);
             Vector256<T> oneMinusQ = Vector256<T>.One - q;
@@ -208,7 +210,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         public Vector512<T> LossGrad(Vector512<T> y, Vector512<T> p, out Vector512<T> grad)
         {
             Vector512<float> pf = p.AsSingle();
-            Vector512<float> lo = Vector512.Create(float.CreateTruncating(Lo)), hi = Vector512.Create(float.CreateTruncating(Hi));
+            Vector512<float> lo = Vector512.Create(float.CreateTruncating(_lo)), hi = Vector512.Create(float.CreateTruncating(_hi));
             Vector512<float> ys = (y.AsSingle() * Vector512.Create(float.CreateTruncating(a))) + Vector512.Create(float.CreateTruncating(c));
             Vector512<float> q = Vector512.ConditionalSelect(Vector512.GreaterThan(pf, hi), hi, Vector512.ConditionalSelect(Vector512.LessThan(pf, lo), lo, pf));
             Vector512<float> oneMinusQ = Vector512<float>.One - q;
@@ -225,8 +227,8 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
     internal readonly struct TfKeras2Kernel<T>(T a, T c) : IPointwiseKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        private static readonly T Eps = VMath.C<T>(1e-7);
-        private static readonly T Hi = T.One - VMath.C<T>(1e-7);
+        private readonly T _eps = VMath.C<T>(1e-7);   // instance fields, as in Kernel
+        private readonly T _hi = T.One - VMath.C<T>(1e-7);
 
         public static bool Vectorizable => true;
 
@@ -237,9 +239,9 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         public T LossGrad(T y, T p, out T grad)
         {
             T ys = (y * a) + c;
-            T q = VMath.Clip(p, Eps, Hi);
-            T up = q + Eps, down = T.One - q + Eps;
-            grad = p < Eps || p > Hi ? T.Zero : ((T.One - ys) / down) - (ys / up);
+            T q = VMath.Clip(p, _eps, _hi);
+            T up = q + _eps, down = T.One - q + _eps;
+            grad = p < _eps || p > _hi ? T.Zero : ((T.One - ys) / down) - (ys / up);
             return -((ys * T.Log(up)) + ((T.One - ys) * T.Log(down)));
         }
 
@@ -249,7 +251,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
         {
-            Vector256<T> eps = Vector256.Create(Eps), hi = Vector256.Create(Hi);
+            Vector256<T> eps = Vector256.Create(_eps), hi = Vector256.Create(_hi);
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
             Vector256<T> q = VMath.Clip(p, eps, hi);
             Vector256<T> up = q + eps, down = Vector256<T>.One - q + eps;
