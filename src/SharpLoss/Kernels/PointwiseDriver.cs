@@ -333,13 +333,14 @@ internal static unsafe class PointwiseDriver
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IPointwiseKernel<T>
     {
-        Vector256<double> acc0 = default, acc1 = default;
-        Vector256<T> f = Vector256.Create(factor);
-        var store = new StreamingStore<T>(grad);
         if (n == 0)
         {
             return 0;
         }
+
+        Vector256<double> acc0 = default, acc1 = default;
+        Vector256<T> f = Vector256.Create(factor);
+        var store = new StreamingStore<T>(grad);
 
         // The first vector apart: the loop's stores then take no branch.
         Vector256<T> l = kernel.LossGrad(Vector256.Load(y), Vector256.Load(p), out Vector256<T> g);
@@ -399,13 +400,14 @@ internal static unsafe class PointwiseDriver
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IPointwiseKernel<T>
     {
-        Vector512<double> acc0 = default, acc1 = default;
-        Vector512<T> f = Vector512.Create(factor);
-        var store = new StreamingStore<T>(grad);
         if (n == 0)
         {
             return 0;
         }
+
+        Vector512<double> acc0 = default, acc1 = default;
+        Vector512<T> f = Vector512.Create(factor);
+        var store = new StreamingStore<T>(grad);
 
         // The first vector apart: the loop's stores then take no branch.
         Vector512<float> l = kernel.LossGrad(Vector512.Load(y), Vector512.Load(p), out Vector512<T> g).AsSingle();

@@ -158,6 +158,9 @@ internal static unsafe class RowDriver
         public bool Vectorize;
 
         public readonly T WeightOf(int s) => Uniform ? Weight : W[s];
+
+        /// <summary>The gradient row of K elements at <paramref name="offset"/>, or empty when no gradient is asked for.</summary>
+        public readonly Span<T> GradientRow(long offset) => G is null ? default : new Span<T>(G + offset, K);
     }
 
     private struct DenseJob<T, TKernel> : IChunkJob
@@ -186,8 +189,8 @@ internal static unsafe class RowDriver
                         T w1 = r.WeightOf(s + 1);
                         long o0 = (long)s * k, o1 = o0 + k;
                         Kernel.RowPair(
-                            new RowArgs<T>(new ReadOnlySpan<T>(r.Y + o0, k), new ReadOnlySpan<T>(r.P + o0, k), r.G is null ? default : new Span<T>(r.G + o0, k), w * r.GradScale),
-                            new RowArgs<T>(new ReadOnlySpan<T>(r.Y + o1, k), new ReadOnlySpan<T>(r.P + o1, k), r.G is null ? default : new Span<T>(r.G + o1, k), w1 * r.GradScale),
+                            new RowArgs<T>(new ReadOnlySpan<T>(r.Y + o0, k), new ReadOnlySpan<T>(r.P + o0, k), r.GradientRow(o0), w * r.GradScale),
+                            new RowArgs<T>(new ReadOnlySpan<T>(r.Y + o1, k), new ReadOnlySpan<T>(r.P + o1, k), r.GradientRow(o1), w1 * r.GradScale),
                             scratch,
                             out l,
                             out T l1);
@@ -206,7 +209,7 @@ internal static unsafe class RowDriver
                     if (r.Inner == 1)
                     {
                         long off = (long)s * k;
-                        l = Kernel.Row(new ReadOnlySpan<T>(r.Y + off, k), new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize);
+                        l = Kernel.Row(new ReadOnlySpan<T>(r.Y + off, k), new ReadOnlySpan<T>(r.P + off, k), r.GradientRow(off), w * r.GradScale, scratch, r.Vectorize);
                     }
                     else
                     {
@@ -278,9 +281,9 @@ internal static unsafe class RowDriver
                         long off1 = off + k;
                         Kernel.RowPair(
                             label,
-                            new RowArgs<T>(default, new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w0 * r.GradScale),
+                            new RowArgs<T>(default, new ReadOnlySpan<T>(r.P + off, k), r.GradientRow(off), w0 * r.GradScale),
                             Labels[s + 1],
-                            new RowArgs<T>(default, new ReadOnlySpan<T>(r.P + off1, k), r.G is null ? default : new Span<T>(r.G + off1, k), w1 * r.GradScale),
+                            new RowArgs<T>(default, new ReadOnlySpan<T>(r.P + off1, k), r.GradientRow(off1), w1 * r.GradScale),
                             scratch,
                             out l,
                             out T l1);
@@ -307,7 +310,7 @@ internal static unsafe class RowDriver
                     else
                     {
                         T w = r.WeightOf(s);
-                        l = Kernel.Row(label, new ReadOnlySpan<T>(r.P + off, k), r.G is null ? default : new Span<T>(r.G + off, k), w * r.GradScale, scratch, r.Vectorize);
+                        l = Kernel.Row(label, new ReadOnlySpan<T>(r.P + off, k), r.GradientRow(off), w * r.GradScale, scratch, r.Vectorize);
                         total += double.CreateTruncating(l) * double.CreateTruncating(w);
                     }
 

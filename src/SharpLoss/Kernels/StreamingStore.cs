@@ -6,7 +6,8 @@ namespace SharpLoss.Kernels;
 
 /// <summary>
 /// Non-temporal (cache-bypassing) stores of a stream of vectors computed at positions 0, 8, 16, … of a destination
-/// that need not be 32-byte aligned: <see cref="First"/> for position 0, then <see cref="Next"/>, then <see cref="Flush"/>. Each aligned 32-byte block is assembled from the two vectors it straddles with one
+/// that need not be 32-byte aligned: <see cref="First"/> for position 0, then <see cref="Next"/>, then
+/// <see cref="Flush"/>. Each aligned 32-byte block is assembled from the two vectors it straddles with one
 /// lane rotation and one blend, so the values (and the positions they were computed at) are exactly those of ordinary
 /// stores: results do not depend on the buffer's alignment. The partial blocks at both ends use masked stores, so a
 /// writer touches only its own elements (chunks can be written by different threads).
