@@ -6,10 +6,11 @@
 #   measurements-*.tsv  every case, machine-readable
 #   summary.md          Gelem/s per case, SharpLoss vs TorchSharp / naive loop / memory roofline
 #
-# Usage: bench/run.sh [--quick] [--filter TEXT]
+# Usage: bench/run.sh [--quick] [--filter REGEX]
 #   --quick        short job (1 warm-up, 3 iterations of 100 ms) for smoke tests; writes bench/results/<cpu>-quick/,
 #                  which git ignores: never publish these numbers.
-#   --filter TEXT  only cases whose BenchmarkDotNet name contains TEXT, e.g. Roofline, Loss=Mse, Size=16M.
+#   --filter REGEX only cases whose BenchmarkDotNet name matches REGEX (case-insensitive), e.g. Roofline,
+#                  Loss=Mse, Size=16M, 'SharpLossRows.*8192|Torch'.
 # A full run takes about 45 minutes on 2 cores. Keep the machine otherwise idle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +22,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=(--quick) ;;
     --filter) filter=(--filter "$2"); shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1 (usage: bench/run.sh [--quick] [--filter TEXT])" >&2; exit 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (usage: bench/run.sh [--quick] [--filter REGEX])" >&2; exit 2 ;;
   esac
   shift
 done

@@ -179,8 +179,10 @@ public class NaivePointwise
     [GlobalSetup]
     public void Setup()
     {
+        Cases.SettleHeap();
         (_y, _p) = Cases.Pointwise(Loss, Cases.Shape(Size).Rows);
         _grad = new float[_p.Length];
+        Cases.SettleHeap();
     }
 
     [GlobalCleanup]
@@ -221,9 +223,11 @@ public class NaiveRows
     [GlobalSetup]
     public void Setup()
     {
+        Cases.SettleHeap();
         (_rows, _classes) = Cases.Shape(Size);
         (_logits, _probs, _ids) = Cases.Rows(_rows, _classes);
         _grad = new float[_logits.Length];
+        Cases.SettleHeap();
     }
 
     [GlobalCleanup]

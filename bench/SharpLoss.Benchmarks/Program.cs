@@ -8,11 +8,12 @@ using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using System.Text.RegularExpressions;
 using Perfolizer.Horology;
 using SharpLoss.Benchmarks;
 
 // Usage (bench/run.sh wraps this; see bench/results/README.md):
-//   SharpLoss.Benchmarks.dll --results DIR [--label main|tcmalloc] [--quick] [--torch-only] [--filter TEXT]
+//   SharpLoss.Benchmarks.dll --results DIR [--label main|tcmalloc] [--quick] [--torch-only] [--filter REGEX]
 //   SharpLoss.Benchmarks.dll --summarize DIR
 string? resultsDir = null, summarizeDir = null, filter = null;
 string label = "main";
@@ -28,7 +29,7 @@ for (int i = 0; i < args.Length; i++)
         case "--quick": quick = true; break;
         case "--torch-only": torchOnly = true; break;
         default:
-            Console.Error.WriteLine($"unknown argument {args[i]}; usage: --results DIR [--label NAME] [--quick] [--torch-only] [--filter TEXT] | --summarize DIR");
+            Console.Error.WriteLine($"unknown argument {args[i]}; usage: --results DIR [--label NAME] [--quick] [--torch-only] [--filter REGEX] | --summarize DIR");
             return 2;
     }
 }
@@ -81,7 +82,10 @@ ManualConfig config = ManualConfig.CreateEmpty()
     .WithOptions(ConfigOptions.DisableLogFile);
 if (filter is not null)
 {
-    config.AddFilter(new SimpleFilter(bc => bc.DisplayInfo.Contains(filter, StringComparison.OrdinalIgnoreCase)));
+    // A regular expression (case-insensitive) over BenchmarkDotNet's case name, e.g.
+    // "SharpLossRows.ValueAndGradient: Full(Loss=CceLogits, Size=8192x1000, Threads=2)".
+    var pattern = new Regex(filter, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    config.AddFilter(new SimpleFilter(bc => pattern.IsMatch(bc.DisplayInfo)));
 }
 
 Results.Begin(resultsDir, label, TorchLoader.Status);

@@ -30,6 +30,7 @@ public unsafe class Roofline
     [GlobalSetup]
     public void Setup()
     {
+        Cases.SettleHeap();
         _n = Cases.Shape(Size).Rows;
         _half = _n / 2 / 16 * 16;    // the second half starts on a 64-byte boundary
         nuint bytes = (nuint)_n * sizeof(float);
@@ -46,6 +47,7 @@ public unsafe class Roofline
         _read2Part = h => _partial[h] = Read2Range(_a, _b, Start(h), End(h));
         _read2Write1Part = h => Read2Write1Range(_a, _b, _c, Start(h), End(h));
         _nonTemporalPart = h => Read2Write1NonTemporalRange(_a, _b, _c, Start(h), End(h));
+        Cases.SettleHeap();
     }
 
     [GlobalCleanup]

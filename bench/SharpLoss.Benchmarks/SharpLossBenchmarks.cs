@@ -25,6 +25,7 @@ public class SharpLossPointwise
     [GlobalSetup]
     public void Setup()
     {
+        Cases.SettleHeap();
         int n = Cases.Shape(Size).Rows;
         (_y, _p) = Cases.Pointwise(Loss, n);
         _grad = new float[n];
@@ -37,6 +38,7 @@ public class SharpLossPointwise
             "Huber" => new Huber() { MaxDegreeOfParallelism = Threads },
             _ => throw new ArgumentException(Loss),
         };
+        Cases.SettleHeap();
     }
 
     [GlobalCleanup]
@@ -73,11 +75,13 @@ public class SharpLossRows
     [GlobalSetup]
     public void Setup()
     {
+        Cases.SettleHeap();
         (_rows, _classes) = Cases.Shape(Size);
         (_logits, _probs, _ids) = Cases.Rows(_rows, _classes);
         _grad = new float[_logits.Length];
         _cce = new CategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = Threads };
         _scce = new SparseCategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = Threads };
+        Cases.SettleHeap();
     }
 
     [GlobalCleanup]

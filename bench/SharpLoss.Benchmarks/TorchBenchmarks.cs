@@ -33,10 +33,12 @@ public class TorchPointwise
     [GlobalSetup]
     public void Setup()
     {
+        Cases.SettleHeap();
         torch.set_num_threads(Threads);
         (float[] y, float[] p) = Cases.Pointwise(Loss, Cases.Shape(Size).Rows);
         _y = torch.tensor(y, [y.Length]);
         _p = torch.tensor(p, [p.Length], requires_grad: true);
+        Cases.SettleHeap();
     }
 
     [GlobalCleanup]
@@ -88,6 +90,7 @@ public class TorchRows
     [GlobalSetup]
     public void Setup()
     {
+        Cases.SettleHeap();
         torch.set_num_threads(Threads);
         (int rows, int classes) = Cases.Shape(Size);
         (float[] logits, float[] probs, int[] ids) = Cases.Rows(rows, classes);
@@ -95,6 +98,7 @@ public class TorchRows
         _target = Loss == "CceLogits"
             ? torch.tensor(probs, [rows, classes])
             : torch.tensor(ids.Select(i => (long)i).ToArray(), [rows]);
+        Cases.SettleHeap();
     }
 
     [GlobalCleanup]
