@@ -77,6 +77,11 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
     internal readonly struct LogitsKernel<T>(T a, T c) : IPointwiseKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Without label smoothing y' = y·1 + 0 = y exactly: the vector operators skip the two operations. They take
+        // max(x, 0) as one MaxNative, which may return 0 for a NaN x; the loss is NaN all the same (x·y' and the
+        // exponential are), and the comparison mask is then used once, as a blend.
+        private readonly bool _smoothed = a != T.One || c != T.Zero;
+
         public static bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -95,22 +100,19 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> x)
         {
-            Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
+            Vector256<T> ys = _smoothed ? (y * Vector256.Create(a)) + Vector256.Create(c) : y;
             Vector256<T> e = VMath.ExpNonPositive(-Vector256.Abs(x));
-            Vector256<T> relu = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero), x, Vector256<T>.Zero);
-            return relu - (x * ys) + VMath.Log1pSmall(e);
+            return Vector256.MaxNative(x, Vector256<T>.Zero) - (x * ys) + VMath.Log1pSmall(e);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> x, out Vector256<T> grad)
         {
-            Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
+            Vector256<T> ys = _smoothed ? (y * Vector256.Create(a)) + Vector256.Create(c) : y;
             Vector256<T> e = VMath.ExpNonPositive(-Vector256.Abs(x));
             Vector256<T> log1p = VMath.Log1pAndReciprocal(e, out Vector256<T> inv);
-            Vector256<T> nonNeg = Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero);
-            grad = Vector256.ConditionalSelect(nonNeg, inv, e * inv) - ys;
-            Vector256<T> relu = Vector256.ConditionalSelect(nonNeg, x, Vector256<T>.Zero);
-            return relu - (x * ys) + log1p;
+            grad = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero), inv, e * inv) - ys;
+            return Vector256.MaxNative(x, Vector256<T>.Zero) - (x * ys) + log1p;
         }
 
         /// <summary>float only: the Vector256 operators on 16 lanes.</summary>
@@ -123,13 +125,13 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         public Vector512<T> LossGrad(Vector512<T> y, Vector512<T> x, out Vector512<T> grad)
         {
             Vector512<float> xf = x.AsSingle();
-            Vector512<float> ys = (y.AsSingle() * Vector512.Create(float.CreateTruncating(a))) + Vector512.Create(float.CreateTruncating(c));
+            Vector512<float> ys = _smoothed
+                ? (y.AsSingle() * Vector512.Create(float.CreateTruncating(a))) + Vector512.Create(float.CreateTruncating(c))
+                : y.AsSingle();
             Vector512<float> e = FastMath512.ExpNonPositive(-Vector512.Abs(xf));
             Vector512<float> log1p = FastMath512.Log1pAndReciprocal(e, out Vector512<float> inv);
-            Vector512<float> nonNeg = Vector512.GreaterThanOrEqual(xf, Vector512<float>.Zero);
-            grad = (Vector512.ConditionalSelect(nonNeg, inv, e * inv) - ys).As<float, T>();
-            Vector512<float> relu = Vector512.ConditionalSelect(nonNeg, xf, Vector512<float>.Zero);
-            return (relu - (xf * ys) + log1p).As<float, T>();
+            grad = (Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(xf, Vector512<float>.Zero), inv, e * inv) - ys).As<float, T>();
+            return (Vector512.MaxNative(xf, Vector512<float>.Zero) - (xf * ys) + log1p).As<float, T>();
         }
     }
 
