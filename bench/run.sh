@@ -10,7 +10,8 @@
 #   --quick        short job (1 warm-up, 3 iterations of 100 ms) for smoke tests; writes bench/results/<cpu>-quick/,
 #                  which git ignores: never publish these numbers.
 #   --filter REGEX only cases whose BenchmarkDotNet name matches REGEX (case-insensitive), e.g. Roofline,
-#                  Loss=Mse, Size=16M, 'SharpLossRows.*8192|Torch'.
+#                  Loss=Mse, Size=16M, 'SharpLossRows.*8192|Torch'; writes bench/results/<cpu>-partial/, which
+#                  git ignores (the published folder only ever holds full runs).
 # A full run takes about 45 minutes on 2 cores. Keep the machine otherwise idle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=(--quick) ;;
     --filter) filter=(--filter "$2"); shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (usage: bench/run.sh [--quick] [--filter REGEX])" >&2; exit 2 ;;
   esac
   shift
@@ -36,7 +37,10 @@ exe=bench/SharpLoss.Benchmarks/bin/Release/net10.0/linux-x64/SharpLoss.Benchmark
 
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 slug=$(printf '%s' "${cpu:-unknown-cpu}" | tr -cs 'A-Za-z0-9' '-' | sed 's/^-*//; s/-*$//')
-out="bench/results/$slug${quick:+-quick}"
+suffix=""
+[ ${#filter[@]} -gt 0 ] && suffix="-partial"
+[ ${#quick[@]} -gt 0 ] && suffix="-quick"
+out="bench/results/$slug$suffix"
 rm -rf "$out/main" "$out/tcmalloc" "$out"/measurements-*.tsv "$out/summary.md"
 mkdir -p "$out"
 
