@@ -22,11 +22,9 @@ public static class Cases
 
     /// <summary>
     /// A full, blocking, compacting collection that also returns free memory to the operating system. Every benchmark
-    /// class calls it at the start and at the end of its setup, so each case runs on a settled heap holding only its
-    /// own data, with no collection pending from the setup's allocations. The cases share one process (the in-process
-    /// toolchain, for TorchSharp's native library); without this, a case inherited the heap its predecessors left: the
-    /// softmax cross-entropies at 8192x1000 on 2 threads measured 1.48 (CCE) and 2.29 (SCCE) Gelem/s right after the 16M
-    /// element-wise cases, against 2.57 and 3.00 when run alone, and 2.08 and 3.09 after them with this collection.
+    /// class calls it at the start and at the end of its setup. The cases share one process (the in-process toolchain,
+    /// for TorchSharp's native library), and this keeps a case from running on, or collecting during its measurement,
+    /// the arrays of the cases before it and the temporaries of its own setup.
     /// </summary>
     public static void SettleHeap()
     {
