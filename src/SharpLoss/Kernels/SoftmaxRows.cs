@@ -164,6 +164,7 @@ internal static class SoftmaxRows
         double sum = 0;
         shifted = 0;
         sumY = 0;
+        bool smoothed = IsSmoothing(a, c);
         if (vectorize && n >= Vector256<T>.Count)
         {
             ref T r = ref MemoryMarshal.GetReference(x);
@@ -193,10 +194,10 @@ internal static class SoftmaxRows
                 v1.StoreUnsafe(ref e, (nuint)(i + w));
                 v2.StoreUnsafe(ref e, (nuint)(i + (2 * w)));
                 v3.StoreUnsafe(ref e, (nuint)(i + (3 * w)));
-                Vector256<T> y0 = (Vector256.LoadUnsafe(ref ry, (nuint)i) * va) + vc;
-                Vector256<T> y1 = (Vector256.LoadUnsafe(ref ry, (nuint)(i + w)) * va) + vc;
-                Vector256<T> y2 = (Vector256.LoadUnsafe(ref ry, (nuint)(i + (2 * w))) * va) + vc;
-                Vector256<T> y3 = (Vector256.LoadUnsafe(ref ry, (nuint)(i + (3 * w))) * va) + vc;
+                Vector256<T> y0 = Smooth(Vector256.LoadUnsafe(ref ry, (nuint)i), va, vc, smoothed);
+                Vector256<T> y1 = Smooth(Vector256.LoadUnsafe(ref ry, (nuint)(i + w)), va, vc, smoothed);
+                Vector256<T> y2 = Smooth(Vector256.LoadUnsafe(ref ry, (nuint)(i + (2 * w))), va, vc, smoothed);
+                Vector256<T> y3 = Smooth(Vector256.LoadUnsafe(ref ry, (nuint)(i + (3 * w))), va, vc, smoothed);
                 Vector256<T> eb = (v0 + v1) + (v2 + v3);
                 Vector256<T> lb = ((y0 * d0) + (y1 * d1)) + ((y2 * d2) + (y3 * d3));
                 Vector256<T> sb = (y0 + y1) + (y2 + y3);
@@ -213,7 +214,7 @@ internal static class SoftmaxRows
                 Vector256<T> d = Vector256.LoadUnsafe(ref r, (nuint)i) - vm;
                 Vector256<T> v = VMath.ExpNonPositive(d);
                 v.StoreUnsafe(ref e, (nuint)i);
-                Vector256<T> ys = (Vector256.LoadUnsafe(ref ry, (nuint)i) * va) + vc;
+                Vector256<T> ys = Smooth(Vector256.LoadUnsafe(ref ry, (nuint)i), va, vc, smoothed);
                 VMath.Accumulate(ref a0, ref a1, v);
                 VMath.Accumulate(ref l0, ref l1, ys * d);
                 VMath.Accumulate(ref s0, ref s1, ys);
@@ -230,7 +231,7 @@ internal static class SoftmaxRows
             T v = T.Exp(d);
             exps[i] = v;
             sum += double.CreateTruncating(v);
-            T ys = (y[i] * a) + c;
+            T ys = smoothed ? (y[i] * a) + c : y[i];
             shifted += double.CreateTruncating(ys * d);
             sumY += double.CreateTruncating(ys);
         }
@@ -246,6 +247,7 @@ internal static class SoftmaxRows
         int w = Vector512<T>.Count;
         Vector512<float> vm = Vector512.Create(float.CreateTruncating(m)), va = Vector512.Create(float.CreateTruncating(a)), vc = Vector512.Create(float.CreateTruncating(c));
         Vector512<double> a0 = default, a1 = default, l0 = default, l1 = default, s0 = default, s1 = default;
+        bool smoothed = IsSmoothing(a, c);
         for (int i = 0; i < end; i += 4 * w)
         {
             Vector512<float> d0 = Vector512.LoadUnsafe(ref r, (nuint)i).AsSingle() - vm;
@@ -260,10 +262,10 @@ internal static class SoftmaxRows
             v1.As<float, T>().StoreUnsafe(ref e, (nuint)(i + w));
             v2.As<float, T>().StoreUnsafe(ref e, (nuint)(i + (2 * w)));
             v3.As<float, T>().StoreUnsafe(ref e, (nuint)(i + (3 * w)));
-            Vector512<float> y0 = (Vector512.LoadUnsafe(ref ry, (nuint)i).AsSingle() * va) + vc;
-            Vector512<float> y1 = (Vector512.LoadUnsafe(ref ry, (nuint)(i + w)).AsSingle() * va) + vc;
-            Vector512<float> y2 = (Vector512.LoadUnsafe(ref ry, (nuint)(i + (2 * w))).AsSingle() * va) + vc;
-            Vector512<float> y3 = (Vector512.LoadUnsafe(ref ry, (nuint)(i + (3 * w))).AsSingle() * va) + vc;
+            Vector512<float> y0 = Smooth(Vector512.LoadUnsafe(ref ry, (nuint)i).AsSingle(), va, vc, smoothed);
+            Vector512<float> y1 = Smooth(Vector512.LoadUnsafe(ref ry, (nuint)(i + w)).AsSingle(), va, vc, smoothed);
+            Vector512<float> y2 = Smooth(Vector512.LoadUnsafe(ref ry, (nuint)(i + (2 * w))).AsSingle(), va, vc, smoothed);
+            Vector512<float> y3 = Smooth(Vector512.LoadUnsafe(ref ry, (nuint)(i + (3 * w))).AsSingle(), va, vc, smoothed);
             Vector512<float> eb = (v0 + v1) + (v2 + v3);
             Vector512<float> lb = ((y0 * d0) + (y1 * d1)) + ((y2 * d2) + (y3 * d3));
             Vector512<float> sb = (y0 + y1) + (y2 + y3);
@@ -281,6 +283,22 @@ internal static class SoftmaxRows
     }
 
     /// <summary>
+    /// Whether labels y·a + c differ from y: without smoothing (a = 1, c = 0) the kernels use y as it is, which is
+    /// the same value (y·1 + 0 = y) without the arithmetic.
+    /// </summary>
+    public static bool IsSmoothing<T>(T a, T c)
+        where T : IFloatingPointIeee754<T> => a != T.One || c != T.Zero;
+
+    /// <summary>y·a + c, or y itself when <paramref name="smoothed"/> is false (<see cref="IsSmoothing"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Smooth<T>(Vector256<T> y, Vector256<T> a, Vector256<T> c, bool smoothed)
+        where T : IFloatingPointIeee754<T> => smoothed ? (y * a) + c : y;
+
+    /// <summary>As the Vector256 <see cref="Smooth{T}(Vector256{T}, Vector256{T}, Vector256{T}, bool)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Smooth(Vector512<float> y, Vector512<float> a, Vector512<float> c, bool smoothed) => smoothed ? (y * a) + c : y;
+
+    /// <summary>
     /// grad[j] = exps[j]·scale − off, and at <paramref name="target"/> (when inside the row) that minus
     /// <paramref name="extra"/>, each element written once.
     /// </summary>
@@ -288,6 +306,7 @@ internal static class SoftmaxRows
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = exps.Length, j = 0;
+        bool shift = off != T.Zero;   // x − 0 is x, bit for bit: without smoothing the subtraction is skipped
         fixed (T* e = exps, g = grad)
         {
             if (vectorize && k >= Vector256<T>.Count)
@@ -297,14 +316,14 @@ internal static class SoftmaxRows
                     Vector512<T> ws = Vector512.Create(scale), wo = Vector512.Create(off);
                     for (; j <= k - Vector512<T>.Count; j += Vector512<T>.Count)
                     {
-                        ScaleShift512(e, j, ws, wo, target, extra).Store(g + j);
+                        ScaleShift512(e, j, ws, wo, shift, target, extra).Store(g + j);
                     }
                 }
 
                 Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off);
                 for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
                 {
-                    ScaleShift256(e, j, vs, vo, target, extra).Store(g + j);
+                    ScaleShift256(e, j, vs, vo, shift, target, extra).Store(g + j);
                 }
             }
 
@@ -322,10 +341,15 @@ internal static class SoftmaxRows
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<T> ScaleShift256<T>(T* e, int j, Vector256<T> scale, Vector256<T> off, int target, T extra)
+    private static unsafe Vector256<T> ScaleShift256<T>(T* e, int j, Vector256<T> scale, Vector256<T> off, bool shift, int target, T extra)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Vector256<T> v = (Vector256.Load(e + j) * scale) - off;
+        Vector256<T> v = Vector256.Load(e + j) * scale;
+        if (shift)
+        {
+            v -= off;
+        }
+
         if ((uint)(target - j) < (uint)Vector256<T>.Count)
         {
             v -= Vector256.ConditionalSelect(Vector256.Equals(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(target - j))), Vector256.Create(extra), Vector256<T>.Zero);
@@ -335,10 +359,15 @@ internal static class SoftmaxRows
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector512<T> ScaleShift512<T>(T* e, int j, Vector512<T> scale, Vector512<T> off, int target, T extra)
+    private static unsafe Vector512<T> ScaleShift512<T>(T* e, int j, Vector512<T> scale, Vector512<T> off, bool shift, int target, T extra)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Vector512<T> v = (Vector512.Load(e + j) * scale) - off;
+        Vector512<T> v = Vector512.Load(e + j) * scale;
+        if (shift)
+        {
+            v -= off;
+        }
+
         if ((uint)(target - j) < (uint)Vector512<T>.Count)
         {
             v -= Vector512.ConditionalSelect(Vector512.Equals(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(target - j))), Vector512.Create(extra), Vector512<T>.Zero);

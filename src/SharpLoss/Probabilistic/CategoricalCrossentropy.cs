@@ -128,7 +128,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
             T scale = coef * T.CreateTruncating(sumY) / se;
             if (vectorize && k >= Vector256<T>.Count)
             {
-                j = Gradient(y, exps, grad, coef * a, coef * c, scale);
+                j = Gradient(y, exps, grad, coef * a, coef * c, scale, SoftmaxRows.IsSmoothing(a, c));
             }
 
             for (; j < k; j++)
@@ -137,8 +137,11 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
             }
         }
 
-        /// <summary>grad = exps·scale − (y·ca + cc) over the whole vectors of the row; returns the index after them.</summary>
-        private static int Gradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T ca, T cc, T scale)
+        /// <summary>
+        /// grad = exps·scale − (y·ca + cc) over the whole vectors of the row (without smoothing cc is 0 and is not added:
+        /// the same value); returns the index after them.
+        /// </summary>
+        private static int Gradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T ca, T cc, T scale, bool smoothed)
         {
             int k = exps.Length, j = 0;
             ref T ry = ref MemoryMarshal.GetReference(y);
@@ -147,7 +150,8 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
             Vector256<T> va = Vector256.Create(ca), vc = Vector256.Create(cc), vs = Vector256.Create(scale);
             for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
             {
-                Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - ((Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc);
+                Vector256<T> yc = Vector256.LoadUnsafe(ref ry, (nuint)j) * va;
+                Vector256<T> g = (Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - (smoothed ? yc + vc : yc);
                 g.StoreUnsafe(ref rg, (nuint)j);
             }
 
