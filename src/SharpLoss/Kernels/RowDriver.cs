@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace SharpLoss.Kernels;
@@ -170,6 +171,7 @@ internal static unsafe class RowDriver
         public TKernel Kernel;
         public Rows<T> Common;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly double Run(int chunk)
         {
             Rows<T> r = Common;
@@ -260,6 +262,7 @@ internal static unsafe class RowDriver
         public long Ignore;
         public bool HasIgnore;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly double Run(int chunk)
         {
             Rows<T> r = Common;

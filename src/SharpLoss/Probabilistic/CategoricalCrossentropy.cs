@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
@@ -74,6 +75,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
     internal readonly struct LogitsRow<T>(T a, T c) : IRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> x, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = x.Length;
@@ -96,6 +98,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
 
         public bool Pairs => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RowPair(in RowArgs<T> first, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
         {
             // Row's steps for the two rows in turn, so each step of the second overlaps the same step of the first.
@@ -122,6 +125,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
         private static T Loss(double shifted, double sumY, T se) => T.CreateTruncating(shifted + (sumY * double.CreateTruncating(T.Log(se))));
 
         /// <summary>∂/∂x = (Σy')·softmax − y', times coef.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WriteGradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T coef, double sumY, T se, bool vectorize)
         {
             int k = exps.Length, j = 0;
@@ -141,6 +145,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
         /// grad = exps·scale − (y·ca + cc) over the whole vectors of the row (without smoothing cc is 0 and is not added:
         /// the same value); returns the index after them.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int Gradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T ca, T cc, T scale, bool smoothed)
         {
             int k = exps.Length, j = 0;
@@ -166,6 +171,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
         private static readonly T Lo = VMath.C<T>(1e-7);
         private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = p.Length;
@@ -243,6 +249,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
         /// <summary>Rows one at a time: the division and logarithm per element make these rows throughput-bound.</summary>
         public bool Pairs => false;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RowPair(in RowArgs<T> first, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
         {
             loss0 = Row(first.Y, first.P, first.Grad, first.Coef, scratch, vectorize: true);

@@ -347,6 +347,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
         private static readonly T Lo = VMath.C<T>(1e-7);
         private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = p.Length, t = (int)label;
@@ -421,6 +422,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
         /// <summary>Logit rows pair up; rows of log-probabilities (with their per-element logarithm) go one at a time.</summary>
         public bool Pairs => !probabilities;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RowPair(long label0, in RowArgs<T> first, long label1, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
         {
             if (probabilities)
@@ -448,6 +450,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
         }
 
         /// <summary>log Σe + (1 − ls)·(m − x_t), plus ls/K · Σ_j (m − x_j) = ls · (m − mean x) when smoothing.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private T Loss(ReadOnlySpan<T> x, int t, T m, T se, bool vectorize)
         {
             T loss = T.Log(se) + ((T.One - ls) * (m - x[t]));
@@ -461,6 +464,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
         }
 
         /// <summary>softmax − y' on logits, times coef: the target's −(1 − ls) enters the vector that holds it, so each gradient element is written once.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void LogitsGradient(ReadOnlySpan<T> exps, int t, T coef, T se, Span<T> grad, bool vectorize)
         {
             T scale = coef / se, off = coef * ls / T.CreateTruncating(exps.Length);
