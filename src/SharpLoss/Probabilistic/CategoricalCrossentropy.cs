@@ -168,8 +168,10 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
     internal readonly struct ProbabilityRow<T>(T a, T c) : IRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        private static readonly T Lo = VMath.C<T>(1e-7);
-        private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
+        // Instance fields, not static readonly ones: the row methods are compiled at their first call, possibly before a
+        // static constructor has run, and then read such fields through a class-initialization check.
+        private readonly T _lo = VMath.C<T>(1e-7);
+        private readonly T _hi = VMath.C<T>(1.0 - 1e-7);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
@@ -186,7 +188,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
                 ref T rp = ref MemoryMarshal.GetReference(p);
                 ref T rg = ref MemoryMarshal.GetReference(g);
                 Vector256<T> vs = Vector256.Create(s), va = Vector256.Create(a), vc = Vector256.Create(c);
-                Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
+                Vector256<T> lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
                 Vector256<double> l0 = default, l1 = default, d0 = default, d1 = default;
                 for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
                 {
@@ -209,12 +211,12 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
             for (; i < k; i++)
             {
                 T pn = p[i] / s;
-                T q = VMath.Clip(pn, Lo, Hi);
+                T q = VMath.Clip(pn, _lo, _hi);
                 T ys = (y[i] * a) + c;
                 loss -= double.CreateTruncating(ys * T.Log(q));
                 if (wantGrad)
                 {
-                    T gi = pn < Lo || pn > Hi ? T.Zero : -ys / q;
+                    T gi = pn < _lo || pn > _hi ? T.Zero : -ys / q;
                     g[i] = gi;
                     dot += double.CreateTruncating(gi * pn);
                 }

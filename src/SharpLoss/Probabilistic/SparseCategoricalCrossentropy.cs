@@ -344,13 +344,20 @@ public sealed class SparseCategoricalCrossentropy : Loss
     internal readonly struct LogitsRow<T>(T ls, bool probabilities) : ISparseRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        private static readonly T Lo = VMath.C<T>(1e-7);
-        private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
+        // Instance fields, not static readonly ones: the row methods are compiled at their first call, possibly before a
+        // static constructor has run, and then read such fields through a class-initialization check.
+        private readonly T _lo = VMath.C<T>(1e-7);
+        private readonly T _hi = VMath.C<T>(1.0 - 1e-7);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = p.Length, t = (int)label;
+            if (probabilities && ls == T.Zero)
+            {
+                return ClippedRow(t, p, grad, coef, vectorize);
+            }
+
             ReadOnlySpan<T> x = p;
             Span<T> exps = scratch[..k];
             if (probabilities)
@@ -361,7 +368,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
                 {
                     ref T rp = ref MemoryMarshal.GetReference(p);
                     ref T rl = ref MemoryMarshal.GetReference(logs);
-                    Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
+                    Vector256<T> lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
                     for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
                     {
                         VMath.Log(VMath.Clip(Vector256.LoadUnsafe(ref rp, (nuint)i), lo, hi)).StoreUnsafe(ref rl, (nuint)i);
@@ -370,7 +377,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
                 for (; i < k; i++)
                 {
-                    logs[i] = T.Log(VMath.Clip(p[i], Lo, Hi));
+                    logs[i] = T.Log(VMath.Clip(p[i], _lo, _hi));
                 }
 
                 x = logs;
@@ -395,7 +402,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
                         ref T re = ref MemoryMarshal.GetReference(exps);
                         ref T rp = ref MemoryMarshal.GetReference(p);
                         ref T rg = ref MemoryMarshal.GetReference(grad);
-                        Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off), lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
+                        Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off), lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
                         for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
                         {
                             Vector256<T> pv = Vector256.LoadUnsafe(ref rp, (nuint)j);
@@ -406,17 +413,76 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
                     for (; j < k; j++)
                     {
-                        grad[j] = p[j] < Lo || p[j] > Hi ? T.Zero : ((exps[j] * scale) - off) / VMath.Clip(p[j], Lo, Hi);
+                        grad[j] = p[j] < _lo || p[j] > _hi ? T.Zero : ((exps[j] * scale) - off) / VMath.Clip(p[j], _lo, _hi);
                     }
 
-                    if (!(p[t] < Lo || p[t] > Hi))
+                    if (!(p[t] < _lo || p[t] > _hi))
                     {
-                        grad[t] -= coef * (T.One - ls) / VMath.Clip(p[t], Lo, Hi);
+                        grad[t] -= coef * (T.One - ls) / VMath.Clip(p[t], _lo, _hi);
                     }
                 }
             }
 
             return loss;
+        }
+
+        /// <summary>
+        /// Probabilities without smoothing. With q = clip(p), softmax(log q) is q / Σq, so the loss −log softmax_t is
+        /// log Σq − log q_t, and the gradient coef·(softmax − onehot)/q is coef/Σq wherever the clip passes it (0
+        /// elsewhere), minus coef/q_t at the target: one pass for Σq and one for the gradient, no per-element logarithm or
+        /// exponential. The values are TensorFlow's up to rounding (its path takes log q, then exp(log q − max)).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private T ClippedRow(int t, ReadOnlySpan<T> p, Span<T> grad, T coef, bool vectorize)
+        {
+            int k = p.Length, i = 0;
+            double sum = 0;
+            ref T rp = ref MemoryMarshal.GetReference(p);
+            Vector256<T> lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
+            bool vector = vectorize && k >= Vector256<T>.Count;
+            if (vector)
+            {
+                Vector256<double> a0 = default, a1 = default;
+                for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
+                {
+                    VMath.Accumulate(ref a0, ref a1, VMath.Clip(Vector256.LoadUnsafe(ref rp, (nuint)i), lo, hi));
+                }
+
+                sum = VMath.Sum(a0, a1);
+            }
+
+            for (; i < k; i++)
+            {
+                sum += double.CreateTruncating(VMath.Clip(p[i], _lo, _hi));
+            }
+
+            T s = T.CreateTruncating(sum), qt = VMath.Clip(p[t], _lo, _hi);
+            if (!grad.IsEmpty)
+            {
+                T g = coef / s;
+                int j = 0;
+                if (vector)
+                {
+                    ref T rg = ref MemoryMarshal.GetReference(grad);
+                    Vector256<T> vg = Vector256.Create(g);
+                    for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                    {
+                        (VMath.ClipPasses(Vector256.LoadUnsafe(ref rp, (nuint)j), lo, hi) & vg).StoreUnsafe(ref rg, (nuint)j);
+                    }
+                }
+
+                for (; j < k; j++)
+                {
+                    grad[j] = p[j] < _lo || p[j] > _hi ? T.Zero : g;
+                }
+
+                if (!(p[t] < _lo || p[t] > _hi))
+                {
+                    grad[t] -= coef / qt;
+                }
+            }
+
+            return T.Log(s) - T.Log(qt);
         }
 
         /// <summary>Logit rows pair up; rows of log-probabilities (with their per-element logarithm) go one at a time.</summary>
