@@ -190,11 +190,26 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
                 Vector256<T> vs = Vector256.Create(s), va = Vector256.Create(a), vc = Vector256.Create(c);
                 Vector256<T> lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
                 Vector256<double> l0 = default, l1 = default, d0 = default, d1 = default;
+                bool smoothed = SoftmaxRows.IsSmoothing(a, c);
                 for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
                 {
                     Vector256<T> pn = Vector256.LoadUnsafe(ref rp, (nuint)i) / vs;
+                    Vector256<T> yv = Vector256.LoadUnsafe(ref ry, (nuint)i);
+                    if (!smoothed && yv == Vector256<T>.Zero && Vector256.EqualsAll(pn, pn))
+                    {
+                        // Labels 0 (one-hot rows: all but one vector) and no NaN: the terms y·log q and y·(−1/q)·p' are
+                        // signed zeros, which leave both sums as they are, and the gradient is −0 where the clip passes
+                        // it: the same bits without the logarithm and the division.
+                        if (wantGrad)
+                        {
+                            (VMath.ClipPasses(pn, lo, hi) & Vector256.Create(T.NegativeZero)).StoreUnsafe(ref rg, (nuint)i);
+                        }
+
+                        continue;
+                    }
+
                     Vector256<T> q = VMath.Clip(pn, lo, hi);
-                    Vector256<T> ys = (Vector256.LoadUnsafe(ref ry, (nuint)i) * va) + vc;
+                    Vector256<T> ys = smoothed ? (yv * va) + vc : yv;
                     VMath.Accumulate(ref l0, ref l1, ys * VMath.Log(q));
                     if (wantGrad)
                     {

@@ -380,4 +380,29 @@ public class ExtremeInputTests
         Assert.True(Math.Abs(values[0] - 0.6931472) <= 1e-6, $"row 0: expected -log(0.5) = 0.6931472 (hand derivation), got {values[0]:R}");
         Assert.True(double.IsNaN(values[1]), $"row of zeros: expected NaN (SPEC B.3), got {values[1]:R}");
     }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void CategoricalCrossentropy_ProbabilitiesWithNaNOrInfinityUnderZeroLabels_GiveNaN(bool forceScalar)
+    {
+        // SPEC B.3: loss = −Σ y·log clip(p/Σp). Row 0 holds a NaN and row 1 a +∞ (+∞/+∞ = NaN after renormalizing), both
+        // under labels that are all 0: 0·log NaN is NaN in IEEE arithmetic, as TensorFlow computes it, so the loss is NaN
+        // even though no label selects the element. Row 2 is ordinary: −log(0.5) = 0.6931472 (hand derivation).
+        int w = 2 * K;
+        float[] p = new float[3 * w];
+        float[] y = new float[3 * w];
+        for (int j = 0; j < w; j++)
+        {
+            p[j] = p[w + j] = 1f / w;
+        }
+
+        p[5] = float.NaN;
+        p[w + 9] = float.PositiveInfinity;
+        p[(2 * w) + 1] = p[(2 * w) + 2] = 0.5f;
+        y[(2 * w) + 1] = 1;
+        var values = On(forceScalar, () => ToDoubles(new CategoricalCrossentropy(reduction: Reduction.None).Call(new LossInput<float>(y, 3, w), new LossInput<float>(p, 3, w))));
+        Assert.True(double.IsNaN(values[0]), $"NaN probability under zero labels: expected NaN, got {values[0]:R}");
+        Assert.True(double.IsNaN(values[1]), $"+inf probability under zero labels: expected NaN, got {values[1]:R}");
+        Assert.True(Math.Abs(values[2] - 0.6931472) <= 1e-6, $"row 2: expected -log(0.5) = 0.6931472 (hand derivation), got {values[2]:R}");
+    }
 }
