@@ -21,6 +21,12 @@ public static class Cases
     public static readonly string[] RowLosses = ["CceLogits", "SparseCceLogits"];
 
     /// <summary>
+    /// CCE (one-hot targets) and SCCE (class ids) on probabilities, the Keras defaults: SharpLoss only, so that the 1K
+    /// latency target covers every configuration of the row losses.
+    /// </summary>
+    public static readonly string[] ProbabilityRowLosses = ["Cce", "SparseCce"];
+
+    /// <summary>
     /// A full, blocking, compacting collection that also returns free memory to the operating system. Every benchmark
     /// class calls it at the start and at the end of its setup. The cases share one process (the in-process toolchain,
     /// for TorchSharp's native library), and this keeps a case from running on, or collecting during its measurement,
@@ -112,5 +118,17 @@ public static class Cases
         }
 
         return (logits, probs, ids);
+    }
+
+    /// <summary>One-hot rows of <paramref name="classes"/> classes for the class ids.</summary>
+    public static float[] OneHot(int[] ids, int classes)
+    {
+        var y = new float[ids.Length * classes];
+        for (int r = 0; r < ids.Length; r++)
+        {
+            y[(r * classes) + ids[r]] = 1;
+        }
+
+        return y;
     }
 }

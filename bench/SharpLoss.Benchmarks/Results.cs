@@ -71,7 +71,7 @@ internal static class Results
         }
 
         // Table order: loss (as listed in Cases), threads, size (small to large).
-        string[] losses = [.. Cases.PointwiseLosses, .. Cases.RowLosses];
+        string[] losses = [.. Cases.PointwiseLosses, .. Cases.RowLosses, .. Cases.ProbabilityRowLosses];
         string[] sizes = [.. Cases.PointwiseSizes, .. Cases.RowSizes];
         rows = [.. rows.OrderBy(r => r.Impl, StringComparer.Ordinal)
             .ThenBy(r => Array.IndexOf(losses, r.Loss)).ThenBy(r => r.Loss, StringComparer.Ordinal)

@@ -49,17 +49,19 @@ public class SharpLossPointwise
         _loss.ValueAndGradientInto(new LossInput<float>(_y, _y.Length), new LossInput<float>(_p, _p.Length), _grad);
 }
 
-/// <summary>SharpLoss softmax losses over rows: CCE from logits with probability targets, SCCE from logits with class ids.</summary>
+/// <summary>
+/// SharpLoss softmax losses over rows: CCE from logits with probability targets, SCCE from logits with class ids, and
+/// both on probabilities (CCE with one-hot targets), the Keras defaults.
+/// </summary>
 [MemoryDiagnoser]
 public class SharpLossRows
 {
-    private float[] _logits = [], _probs = [], _grad = [];
+    private float[] _logits = [], _probs = [], _oneHot = [], _grad = [];
     private int[] _ids = [];
     private int _rows, _classes;
-    private CategoricalCrossentropy _cce = null!;
-    private SparseCategoricalCrossentropy _scce = null!;
+    private Func<float> _call = null!;
 
-    public static IEnumerable<string> Losses => Cases.RowLosses;
+    public static IEnumerable<string> Losses => [.. Cases.RowLosses, .. Cases.ProbabilityRowLosses];
 
     public static IEnumerable<string> Sizes => Cases.RowSizes;
 
@@ -78,17 +80,28 @@ public class SharpLossRows
         Cases.SettleHeap();
         (_rows, _classes) = Cases.Shape(Size);
         (_logits, _probs, _ids) = Cases.Rows(_rows, _classes);
+        _oneHot = Loss == "Cce" ? Cases.OneHot(_ids, _classes) : [];
         _grad = new float[_logits.Length];
-        _cce = new CategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = Threads };
-        _scce = new SparseCategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = Threads };
+        _call = Loss switch
+        {
+            "CceLogits" => Call(new CategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = Threads }, _probs, _logits),
+            "SparseCceLogits" => Call(new SparseCategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = Threads }, _logits),
+            "Cce" => Call(new CategoricalCrossentropy() { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
+            "SparseCce" => Call(new SparseCategoricalCrossentropy() { MaxDegreeOfParallelism = Threads }, _probs),
+            _ => throw new ArgumentException(Loss),
+        };
         Cases.SettleHeap();
     }
 
     [GlobalCleanup]
-    public void Cleanup() => (_logits, _probs, _grad, _ids) = ([], [], [], []);
+    public void Cleanup() => (_logits, _probs, _oneHot, _grad, _ids) = ([], [], [], [], []);
 
     [Benchmark]
-    public float ValueAndGradient() => Loss == "CceLogits"
-        ? _cce.ValueAndGradientInto(new LossInput<float>(_probs, _rows, _classes), new LossInput<float>(_logits, _rows, _classes), _grad)
-        : _scce.ValueAndGradientInto(new LossInput<int>(_ids, _rows), new LossInput<float>(_logits, _rows, _classes), _grad);
+    public float ValueAndGradient() => _call();
+
+    private Func<float> Call(CategoricalCrossentropy loss, float[] labels, float[] predictions) =>
+        () => loss.ValueAndGradientInto(new LossInput<float>(labels, _rows, _classes), new LossInput<float>(predictions, _rows, _classes), _grad);
+
+    private Func<float> Call(SparseCategoricalCrossentropy loss, float[] predictions) =>
+        () => loss.ValueAndGradientInto(new LossInput<int>(_ids, _rows), new LossInput<float>(predictions, _rows, _classes), _grad);
 }
