@@ -199,7 +199,8 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
                     {
                         // Labels 0 (one-hot rows: all but one vector) and no NaN: the terms y·log q and y·(−1/q)·p' are
                         // signed zeros, which leave both sums as they are, and the gradient is −0 where the clip passes
-                        // it: the same bits without the logarithm and the division.
+                        // it: the same values without the logarithm and the division (for labels of −0, a zero of the
+                        // other sign in the gradient).
                         if (wantGrad)
                         {
                             (VMath.ClipPasses(pn, lo, hi) & Vector256.Create(T.NegativeZero)).StoreUnsafe(ref rg, (nuint)i);
