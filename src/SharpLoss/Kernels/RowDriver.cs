@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace SharpLoss.Kernels;
@@ -171,7 +170,6 @@ internal static unsafe class RowDriver
         public TKernel Kernel;
         public Rows<T> Common;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly double Run(int chunk)
         {
             Rows<T> r = Common;
@@ -262,7 +260,6 @@ internal static unsafe class RowDriver
         public long Ignore;
         public bool HasIgnore;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly double Run(int chunk)
         {
             Rows<T> r = Common;

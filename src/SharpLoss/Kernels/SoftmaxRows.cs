@@ -16,7 +16,6 @@ internal static class SoftmaxRows
     /// The row's maximum, the shift of the softmax. A NaN in the row may or may not come back as the maximum: either
     /// way the exponentials of the row (and so its loss and gradient) are NaN, as TensorFlow's.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static T Max<T>(ReadOnlySpan<T> x, bool vectorize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -69,7 +68,6 @@ internal static class SoftmaxRows
     }
 
     /// <summary>Writes exp(x − m) into <paramref name="exps"/> and returns their sum, rounded to T.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static T ExpShifted<T>(ReadOnlySpan<T> x, T m, Span<T> exps, bool vectorize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -130,7 +128,6 @@ internal static class SoftmaxRows
     /// The Vector512 part of <see cref="ExpShifted"/> (float where Vector512 is accelerated): blocks of four vectors over
     /// [0, <paramref name="end"/>), summed as there; returns the blocks' sum.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double ExpShiftedWide<T>(ref T r, ref T e, int end, T m)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -160,7 +157,6 @@ internal static class SoftmaxRows
     /// y' = y·a + c: <paramref name="shifted"/> = Σ y'·(m − x) and <paramref name="sumY"/> = Σ y', in double. For
     /// non-negative labels the terms of the first all have one sign (m is the row's maximum): its sum cancels nothing.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static T ExpShiftedLabeled<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, T a, T c, T m, Span<T> exps, bool vectorize, out double shifted, out double sumY)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -245,7 +241,6 @@ internal static class SoftmaxRows
     }
 
     /// <summary>The Vector512 part of <see cref="ExpShiftedLabeled"/>, as <see cref="ExpShiftedWide"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double ExpShiftedLabeledWide<T>(ref T r, ref T ry, ref T e, int end, T m, T a, T c, out double shifted, out double sumY)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -307,7 +302,6 @@ internal static class SoftmaxRows
     /// grad[j] = exps[j]·scale − off, and at <paramref name="target"/> (when inside the row) that minus
     /// <paramref name="extra"/>, each element written once.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static unsafe void ScaleShift<T>(ReadOnlySpan<T> exps, T scale, T off, int target, T extra, Span<T> grad, bool vectorize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -385,7 +379,6 @@ internal static class SoftmaxRows
     /// <summary>Whether the Vector512 row loops apply: float elements on a machine where Vector512 is accelerated.</summary>
     private static bool Wide<T>() => typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated;
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static double Sum<T>(ReadOnlySpan<T> x, bool vectorize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
@@ -75,7 +74,6 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
     internal readonly struct LogitsRow<T>(T a, T c) : IRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> x, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = x.Length;
@@ -98,7 +96,6 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
 
         public bool Pairs => true;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RowPair(in RowArgs<T> first, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
         {
             // Row's steps for the two rows in turn, so each step of the second overlaps the same step of the first.
@@ -125,7 +122,6 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
         private static T Loss(double shifted, double sumY, T se) => T.CreateTruncating(shifted + (sumY * double.CreateTruncating(T.Log(se))));
 
         /// <summary>∂/∂x = (Σy')·softmax − y', times coef.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WriteGradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T coef, double sumY, T se, bool vectorize)
         {
             int k = exps.Length, j = 0;
@@ -145,7 +141,6 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
         /// grad = exps·scale − (y·ca + cc) over the whole vectors of the row (without smoothing cc is 0 and is not added:
         /// the same value); returns the index after them.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int Gradient(ReadOnlySpan<T> y, ReadOnlySpan<T> exps, Span<T> grad, T ca, T cc, T scale, bool smoothed)
         {
             int k = exps.Length, j = 0;
@@ -168,12 +163,9 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
     internal readonly struct ProbabilityRow<T>(T a, T c) : IRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Instance fields, not static readonly ones: the row methods are compiled at their first call, possibly before a
-        // static constructor has run, and then read such fields through a class-initialization check.
-        private readonly T _lo = VMath.C<T>(1e-7);
-        private readonly T _hi = VMath.C<T>(1.0 - 1e-7);
+        private static readonly T Lo = VMath.C<T>(1e-7);
+        private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = p.Length;
@@ -188,7 +180,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
                 ref T rp = ref MemoryMarshal.GetReference(p);
                 ref T rg = ref MemoryMarshal.GetReference(g);
                 Vector256<T> vs = Vector256.Create(s), va = Vector256.Create(a), vc = Vector256.Create(c);
-                Vector256<T> lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
+                Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
                 Vector256<double> l0 = default, l1 = default, d0 = default, d1 = default;
                 bool smoothed = SoftmaxRows.IsSmoothing(a, c);
                 for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
@@ -227,12 +219,12 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
             for (; i < k; i++)
             {
                 T pn = p[i] / s;
-                T q = VMath.Clip(pn, _lo, _hi);
+                T q = VMath.Clip(pn, Lo, Hi);
                 T ys = (y[i] * a) + c;
                 loss -= double.CreateTruncating(ys * T.Log(q));
                 if (wantGrad)
                 {
-                    T gi = pn < _lo || pn > _hi ? T.Zero : -ys / q;
+                    T gi = pn < Lo || pn > Hi ? T.Zero : -ys / q;
                     g[i] = gi;
                     dot += double.CreateTruncating(gi * pn);
                 }
@@ -267,7 +259,6 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
         /// <summary>Rows one at a time: the division and logarithm per element make these rows throughput-bound.</summary>
         public bool Pairs => false;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RowPair(in RowArgs<T> first, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
         {
             loss0 = Row(first.Y, first.P, first.Grad, first.Coef, scratch, vectorize: true);

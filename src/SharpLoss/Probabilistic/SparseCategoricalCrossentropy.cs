@@ -344,12 +344,9 @@ public sealed class SparseCategoricalCrossentropy : Loss
     internal readonly struct LogitsRow<T>(T ls, bool probabilities) : ISparseRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Instance fields, not static readonly ones: the row methods are compiled at their first call, possibly before a
-        // static constructor has run, and then read such fields through a class-initialization check.
-        private readonly T _lo = VMath.C<T>(1e-7);
-        private readonly T _hi = VMath.C<T>(1.0 - 1e-7);
+        private static readonly T Lo = VMath.C<T>(1e-7);
+        private static readonly T Hi = VMath.C<T>(1.0 - 1e-7);
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = p.Length, t = (int)label;
@@ -368,7 +365,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
                 {
                     ref T rp = ref MemoryMarshal.GetReference(p);
                     ref T rl = ref MemoryMarshal.GetReference(logs);
-                    Vector256<T> lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
+                    Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
                     for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
                     {
                         VMath.Log(VMath.Clip(Vector256.LoadUnsafe(ref rp, (nuint)i), lo, hi)).StoreUnsafe(ref rl, (nuint)i);
@@ -377,7 +374,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
                 for (; i < k; i++)
                 {
-                    logs[i] = T.Log(VMath.Clip(p[i], _lo, _hi));
+                    logs[i] = T.Log(VMath.Clip(p[i], Lo, Hi));
                 }
 
                 x = logs;
@@ -402,7 +399,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
                         ref T re = ref MemoryMarshal.GetReference(exps);
                         ref T rp = ref MemoryMarshal.GetReference(p);
                         ref T rg = ref MemoryMarshal.GetReference(grad);
-                        Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off), lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
+                        Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off), lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
                         for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
                         {
                             Vector256<T> pv = Vector256.LoadUnsafe(ref rp, (nuint)j);
@@ -413,12 +410,12 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
                     for (; j < k; j++)
                     {
-                        grad[j] = p[j] < _lo || p[j] > _hi ? T.Zero : ((exps[j] * scale) - off) / VMath.Clip(p[j], _lo, _hi);
+                        grad[j] = p[j] < Lo || p[j] > Hi ? T.Zero : ((exps[j] * scale) - off) / VMath.Clip(p[j], Lo, Hi);
                     }
 
-                    if (!(p[t] < _lo || p[t] > _hi))
+                    if (!(p[t] < Lo || p[t] > Hi))
                     {
-                        grad[t] -= coef * (T.One - ls) / VMath.Clip(p[t], _lo, _hi);
+                        grad[t] -= coef * (T.One - ls) / VMath.Clip(p[t], Lo, Hi);
                     }
                 }
             }
@@ -432,13 +429,12 @@ public sealed class SparseCategoricalCrossentropy : Loss
         /// elsewhere), minus coef/q_t at the target: one pass for Σq and one for the gradient, no per-element logarithm or
         /// exponential. The values are TensorFlow's up to rounding (its path takes log q, then exp(log q − max)).
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private T ClippedRow(int t, ReadOnlySpan<T> p, Span<T> grad, T coef, bool vectorize)
+        private static T ClippedRow(int t, ReadOnlySpan<T> p, Span<T> grad, T coef, bool vectorize)
         {
             int k = p.Length, i = 0;
             double sum = 0;
             ref T rp = ref MemoryMarshal.GetReference(p);
-            Vector256<T> lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
+            Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
             bool vector = vectorize && k >= Vector256<T>.Count;
             if (vector)
             {
@@ -453,10 +449,10 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
             for (; i < k; i++)
             {
-                sum += double.CreateTruncating(VMath.Clip(p[i], _lo, _hi));
+                sum += double.CreateTruncating(VMath.Clip(p[i], Lo, Hi));
             }
 
-            T s = T.CreateTruncating(sum), qt = VMath.Clip(p[t], _lo, _hi);
+            T s = T.CreateTruncating(sum), qt = VMath.Clip(p[t], Lo, Hi);
             if (!grad.IsEmpty)
             {
                 T g = coef / s;
@@ -473,10 +469,10 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
                 for (; j < k; j++)
                 {
-                    grad[j] = p[j] < _lo || p[j] > _hi ? T.Zero : g;
+                    grad[j] = p[j] < Lo || p[j] > Hi ? T.Zero : g;
                 }
 
-                if (!(p[t] < _lo || p[t] > _hi))
+                if (!(p[t] < Lo || p[t] > Hi))
                 {
                     grad[t] -= coef / qt;
                 }
@@ -488,7 +484,6 @@ public sealed class SparseCategoricalCrossentropy : Loss
         /// <summary>Logit rows pair up; rows of log-probabilities (with their per-element logarithm) go one at a time.</summary>
         public bool Pairs => !probabilities;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RowPair(long label0, in RowArgs<T> first, long label1, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
         {
             if (probabilities)
@@ -516,7 +511,6 @@ public sealed class SparseCategoricalCrossentropy : Loss
         }
 
         /// <summary>log Σe + (1 − ls)·(m − x_t), plus ls/K · Σ_j (m − x_j) = ls · (m − mean x) when smoothing.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private T Loss(ReadOnlySpan<T> x, int t, T m, T se, bool vectorize)
         {
             T loss = T.Log(se) + ((T.One - ls) * (m - x[t]));
@@ -530,7 +524,6 @@ public sealed class SparseCategoricalCrossentropy : Loss
         }
 
         /// <summary>softmax − y' on logits, times coef: the target's −(1 − ls) enters the vector that holds it, so each gradient element is written once.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void LogitsGradient(ReadOnlySpan<T> exps, int t, T coef, T se, Span<T> grad, bool vectorize)
         {
             T scale = coef / se, off = coef * ls / T.CreateTruncating(exps.Length);
