@@ -164,7 +164,7 @@ internal static class SoftmaxRows
         double sum = 0;
         shifted = 0;
         sumY = 0;
-        bool smoothed = IsSmoothing(a, c);
+        bool smoothed = VMath.IsSmoothing(a, c);
         if (vectorize && n >= Vector256<T>.Count)
         {
             ref T r = ref MemoryMarshal.GetReference(x);
@@ -194,10 +194,10 @@ internal static class SoftmaxRows
                 v1.StoreUnsafe(ref e, (nuint)(i + w));
                 v2.StoreUnsafe(ref e, (nuint)(i + (2 * w)));
                 v3.StoreUnsafe(ref e, (nuint)(i + (3 * w)));
-                Vector256<T> y0 = Smooth(Vector256.LoadUnsafe(ref ry, (nuint)i), va, vc, smoothed);
-                Vector256<T> y1 = Smooth(Vector256.LoadUnsafe(ref ry, (nuint)(i + w)), va, vc, smoothed);
-                Vector256<T> y2 = Smooth(Vector256.LoadUnsafe(ref ry, (nuint)(i + (2 * w))), va, vc, smoothed);
-                Vector256<T> y3 = Smooth(Vector256.LoadUnsafe(ref ry, (nuint)(i + (3 * w))), va, vc, smoothed);
+                Vector256<T> y0 = VMath.Smooth(Vector256.LoadUnsafe(ref ry, (nuint)i), va, vc, smoothed);
+                Vector256<T> y1 = VMath.Smooth(Vector256.LoadUnsafe(ref ry, (nuint)(i + w)), va, vc, smoothed);
+                Vector256<T> y2 = VMath.Smooth(Vector256.LoadUnsafe(ref ry, (nuint)(i + (2 * w))), va, vc, smoothed);
+                Vector256<T> y3 = VMath.Smooth(Vector256.LoadUnsafe(ref ry, (nuint)(i + (3 * w))), va, vc, smoothed);
                 Vector256<T> eb = (v0 + v1) + (v2 + v3);
                 Vector256<T> lb = ((y0 * d0) + (y1 * d1)) + ((y2 * d2) + (y3 * d3));
                 Vector256<T> sb = (y0 + y1) + (y2 + y3);
@@ -214,7 +214,7 @@ internal static class SoftmaxRows
                 Vector256<T> d = Vector256.LoadUnsafe(ref r, (nuint)i) - vm;
                 Vector256<T> v = VMath.ExpNonPositive(d);
                 v.StoreUnsafe(ref e, (nuint)i);
-                Vector256<T> ys = Smooth(Vector256.LoadUnsafe(ref ry, (nuint)i), va, vc, smoothed);
+                Vector256<T> ys = VMath.Smooth(Vector256.LoadUnsafe(ref ry, (nuint)i), va, vc, smoothed);
                 VMath.Accumulate(ref a0, ref a1, v);
                 VMath.Accumulate(ref l0, ref l1, ys * d);
                 VMath.Accumulate(ref s0, ref s1, ys);
@@ -247,7 +247,7 @@ internal static class SoftmaxRows
         int w = Vector512<T>.Count;
         Vector512<float> vm = Vector512.Create(float.CreateTruncating(m)), va = Vector512.Create(float.CreateTruncating(a)), vc = Vector512.Create(float.CreateTruncating(c));
         Vector512<double> a0 = default, a1 = default, l0 = default, l1 = default, s0 = default, s1 = default;
-        bool smoothed = IsSmoothing(a, c);
+        bool smoothed = VMath.IsSmoothing(a, c);
         for (int i = 0; i < end; i += 4 * w)
         {
             Vector512<float> d0 = Vector512.LoadUnsafe(ref r, (nuint)i).AsSingle() - vm;
@@ -262,10 +262,10 @@ internal static class SoftmaxRows
             v1.As<float, T>().StoreUnsafe(ref e, (nuint)(i + w));
             v2.As<float, T>().StoreUnsafe(ref e, (nuint)(i + (2 * w)));
             v3.As<float, T>().StoreUnsafe(ref e, (nuint)(i + (3 * w)));
-            Vector512<float> y0 = Smooth(Vector512.LoadUnsafe(ref ry, (nuint)i).AsSingle(), va, vc, smoothed);
-            Vector512<float> y1 = Smooth(Vector512.LoadUnsafe(ref ry, (nuint)(i + w)).AsSingle(), va, vc, smoothed);
-            Vector512<float> y2 = Smooth(Vector512.LoadUnsafe(ref ry, (nuint)(i + (2 * w))).AsSingle(), va, vc, smoothed);
-            Vector512<float> y3 = Smooth(Vector512.LoadUnsafe(ref ry, (nuint)(i + (3 * w))).AsSingle(), va, vc, smoothed);
+            Vector512<float> y0 = VMath.Smooth(Vector512.LoadUnsafe(ref ry, (nuint)i).AsSingle(), va, vc, smoothed);
+            Vector512<float> y1 = VMath.Smooth(Vector512.LoadUnsafe(ref ry, (nuint)(i + w)).AsSingle(), va, vc, smoothed);
+            Vector512<float> y2 = VMath.Smooth(Vector512.LoadUnsafe(ref ry, (nuint)(i + (2 * w))).AsSingle(), va, vc, smoothed);
+            Vector512<float> y3 = VMath.Smooth(Vector512.LoadUnsafe(ref ry, (nuint)(i + (3 * w))).AsSingle(), va, vc, smoothed);
             Vector512<float> eb = (v0 + v1) + (v2 + v3);
             Vector512<float> lb = ((y0 * d0) + (y1 * d1)) + ((y2 * d2) + (y3 * d3));
             Vector512<float> sb = (y0 + y1) + (y2 + y3);
@@ -281,22 +281,6 @@ internal static class SoftmaxRows
         sumY = Vector512.Sum(s0 + s1);
         return Vector512.Sum(a0 + a1);
     }
-
-    /// <summary>
-    /// Whether labels y·a + c differ from y: without smoothing (a = 1, c = 0) the kernels use y as it is, which is
-    /// the same value (y·1 + 0 = y) without the arithmetic.
-    /// </summary>
-    public static bool IsSmoothing<T>(T a, T c)
-        where T : IFloatingPointIeee754<T> => a != T.One || c != T.Zero;
-
-    /// <summary>y·a + c, or y itself when <paramref name="smoothed"/> is false (<see cref="IsSmoothing"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Smooth<T>(Vector256<T> y, Vector256<T> a, Vector256<T> c, bool smoothed)
-        where T : IFloatingPointIeee754<T> => smoothed ? (y * a) + c : y;
-
-    /// <summary>As the Vector256 <see cref="Smooth{T}(Vector256{T}, Vector256{T}, Vector256{T}, bool)"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Smooth(Vector512<float> y, Vector512<float> a, Vector512<float> c, bool smoothed) => smoothed ? (y * a) + c : y;
 
     /// <summary>
     /// grad[j] = exps[j]·scale − off, and at <paramref name="target"/> (when inside the row) that minus

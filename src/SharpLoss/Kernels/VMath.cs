@@ -158,6 +158,22 @@ internal static class VMath
         return u == T.One ? e : T.Log(u) * (e / (u - T.One));
     }
 
+    /// <summary>
+    /// Whether labels y·a + c differ from y: without smoothing (a = 1, c = 0) the kernels use y as it is, which is
+    /// the same value (y·1 + 0 = y) without the arithmetic.
+    /// </summary>
+    public static bool IsSmoothing<T>(T a, T c)
+        where T : IFloatingPointIeee754<T> => a != T.One || c != T.Zero;
+
+    /// <summary>y·a + c, or y itself when <paramref name="smoothed"/> is false (<see cref="IsSmoothing{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Smooth<T>(Vector256<T> y, Vector256<T> a, Vector256<T> c, bool smoothed)
+        where T : IFloatingPointIeee754<T> => smoothed ? (y * a) + c : y;
+
+    /// <summary>As the Vector256 <see cref="Smooth{T}(Vector256{T}, Vector256{T}, Vector256{T}, bool)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Smooth(Vector512<float> y, Vector512<float> a, Vector512<float> c, bool smoothed) => smoothed ? (y * a) + c : y;
+
     /// <summary>clip(p, lo, hi) that lets NaN through, as TensorFlow's <c>clip_by_value</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Clip<T>(Vector256<T> p, Vector256<T> lo, Vector256<T> hi)

@@ -80,7 +80,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         // Without label smoothing y' = y·1 + 0 = y exactly: the vector operators skip the two operations. They take
         // max(x, 0) as one MaxNative, which may return 0 for a NaN x; the loss is NaN all the same (x·y' and the
         // exponential are), and the comparison mask is then used once, as a blend.
-        private readonly bool _smoothed = a != T.One || c != T.Zero;
+        private readonly bool _smoothed = VMath.IsSmoothing(a, c);
 
         public static bool Vectorizable => true;
 

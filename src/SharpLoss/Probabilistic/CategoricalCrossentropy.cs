@@ -128,7 +128,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
             T scale = coef * T.CreateTruncating(sumY) / se;
             if (vectorize && k >= Vector256<T>.Count)
             {
-                j = Gradient(y, exps, grad, coef * a, coef * c, scale, SoftmaxRows.IsSmoothing(a, c));
+                j = Gradient(y, exps, grad, coef * a, coef * c, scale, VMath.IsSmoothing(a, c));
             }
 
             for (; j < k; j++)
@@ -182,7 +182,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
                 Vector256<T> vs = Vector256.Create(s), va = Vector256.Create(a), vc = Vector256.Create(c);
                 Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
                 Vector256<double> l0 = default, l1 = default, d0 = default, d1 = default;
-                bool smoothed = SoftmaxRows.IsSmoothing(a, c);
+                bool smoothed = VMath.IsSmoothing(a, c);
                 for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
                 {
                     Vector256<T> pn = Vector256.LoadUnsafe(ref rp, (nuint)i) / vs;
@@ -202,7 +202,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
                     }
 
                     Vector256<T> q = VMath.Clip(pn, lo, hi);
-                    Vector256<T> ys = smoothed ? (yv * va) + vc : yv;
+                    Vector256<T> ys = VMath.Smooth(yv, va, vc, smoothed);
                     VMath.Accumulate(ref l0, ref l1, ys * VMath.Log(q));
                     if (wantGrad)
                     {
