@@ -169,15 +169,16 @@ internal static class FastMath
 
     /// <summary>
     /// 2·atanh(s) = log((1 + s)/(1 − s)) for s in [0, 1/3]: 2s + s·t·P(t), t = s², P of degree 3 (a Chebyshev fit on
-    /// [0, 1/9]: relative error of the result below 1.7e-8, a quarter of an ulp), by Estrin's scheme.
+    /// [0, 1/9]: relative error of the result below 1.7e-8, a quarter of an ulp), by Horner's scheme: one
+    /// multiplication fewer than Estrin's, and the loops that use it overlap iterations, so the longer chain costs nothing.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Atanh2(Vector256<float> s)
     {
         Vector256<float> t = s * s;
-        Vector256<float> q0 = Vector256.FusedMultiplyAdd(Vector256.Create(AtanhC1), t, Vector256.Create(AtanhC0));
-        Vector256<float> q1 = Vector256.FusedMultiplyAdd(Vector256.Create(AtanhC3), t, Vector256.Create(AtanhC2));
-        Vector256<float> p = Vector256.FusedMultiplyAdd(q1, t * t, q0) * t;
-        return Vector256.FusedMultiplyAdd(p, s, s + s);
+        Vector256<float> p = Vector256.FusedMultiplyAdd(Vector256.Create(AtanhC3), t, Vector256.Create(AtanhC2));
+        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(AtanhC1));
+        p = Vector256.FusedMultiplyAdd(p, t, Vector256.Create(AtanhC0));
+        return Vector256.FusedMultiplyAdd(p, s * t, s + s);
     }
 }

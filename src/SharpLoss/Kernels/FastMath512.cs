@@ -44,10 +44,10 @@ internal static class FastMath512
         reciprocal = d2 * r;
         Vector512<float> s = e * d1 * r;
         Vector512<float> t = s * s;
-        Vector512<float> q0 = Vector512.FusedMultiplyAdd(Vector512.Create(FastMath.AtanhC1), t, Vector512.Create(FastMath.AtanhC0));
-        Vector512<float> q1 = Vector512.FusedMultiplyAdd(Vector512.Create(FastMath.AtanhC3), t, Vector512.Create(FastMath.AtanhC2));
-        Vector512<float> p = Vector512.FusedMultiplyAdd(q1, t * t, q0) * t;
-        return Vector512.FusedMultiplyAdd(p, s, s + s);
+        Vector512<float> p = Vector512.FusedMultiplyAdd(Vector512.Create(FastMath.AtanhC3), t, Vector512.Create(FastMath.AtanhC2));
+        p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(FastMath.AtanhC1));
+        p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(FastMath.AtanhC0));
+        return Vector512.FusedMultiplyAdd(p, s * t, s + s);
     }
     /// <summary>log(x) for positive normal finite x, as <see cref="FastMath.LogNormal"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -297,11 +297,17 @@ internal static unsafe class PointwiseDriver
         where TKernel : struct, IPointwiseKernel<T>
     {
         Vector256<double> acc0 = default, acc1 = default;
-        for (int i = 0; i < n; i += Vector256<T>.Count)
+        int i = 0;
+        for (; i <= n - (2 * Vector256<T>.Count); i += 2 * Vector256<T>.Count)
         {
-            Vector256<T> l = kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i));
-            acc0 += VMath.WidenLower(l);
-            acc1 += VMath.WidenUpper(l);
+            Vector256<T> l0 = kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i));
+            Vector256<T> l1 = kernel.Loss(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count));
+            Accumulate(ref acc0, ref acc1, l0 + l1);
+        }
+
+        if (i < n)
+        {
+            Accumulate(ref acc0, ref acc1, kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i)));
         }
 
         return VMath.Sum(acc0, acc1);
@@ -315,12 +321,21 @@ internal static unsafe class PointwiseDriver
     {
         Vector256<double> acc0 = default, acc1 = default;
         Vector256<T> f = Vector256.Create(factor);
-        for (int i = 0; i < n; i += Vector256<T>.Count)
+        int i = 0;
+        for (; i <= n - (2 * Vector256<T>.Count); i += 2 * Vector256<T>.Count)
+        {
+            Vector256<T> l0 = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g0);
+            (g0 * f).Store(grad + i);
+            Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count), out Vector256<T> g1);
+            (g1 * f).Store(grad + i + Vector256<T>.Count);
+            Accumulate(ref acc0, ref acc1, l0 + l1);
+        }
+
+        if (i < n)
         {
             Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
             (g * f).Store(grad + i);
-            acc0 += VMath.WidenLower(l);
-            acc1 += VMath.WidenUpper(l);
+            Accumulate(ref acc0, ref acc1, l);
         }
 
         return VMath.Sum(acc0, acc1);
@@ -342,17 +357,33 @@ internal static unsafe class PointwiseDriver
         Vector256<T> f = Vector256.Create(factor);
         var store = new StreamingStore<T>(grad);
 
-        // The first vector apart: the loop's stores then take no branch.
+        // The first vector apart: the loop's stores then take no branch. The pairs summed are those of the other loops.
         Vector256<T> l = kernel.LossGrad(Vector256.Load(y), Vector256.Load(p), out Vector256<T> g);
         store.First(g * f);
-        acc0 += VMath.WidenLower(l);
-        acc1 += VMath.WidenUpper(l);
-        for (int i = Vector256<T>.Count; i < n; i += Vector256<T>.Count)
+        int i = Vector256<T>.Count;
+        if (n >= 2 * Vector256<T>.Count)
+        {
+            Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g);
+            store.Next(g * f, i);
+            l += l1;
+            i += Vector256<T>.Count;
+        }
+
+        Accumulate(ref acc0, ref acc1, l);
+        for (; i <= n - (2 * Vector256<T>.Count); i += 2 * Vector256<T>.Count)
+        {
+            Vector256<T> l0 = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g);
+            store.Next(g * f, i);
+            Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count), out g);
+            store.Next(g * f, i + Vector256<T>.Count);
+            Accumulate(ref acc0, ref acc1, l0 + l1);
+        }
+
+        if (i < n)
         {
             l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g);
             store.Next(g * f, i);
-            acc0 += VMath.WidenLower(l);
-            acc1 += VMath.WidenUpper(l);
+            Accumulate(ref acc0, ref acc1, l);
         }
 
         store.Flush(n);
@@ -365,11 +396,17 @@ internal static unsafe class PointwiseDriver
         where TKernel : struct, IPointwiseKernel<T>
     {
         Vector512<double> acc0 = default, acc1 = default;
-        for (int i = 0; i < n; i += Vector512<T>.Count)
+        int i = 0;
+        for (; i <= n - (2 * Vector512<T>.Count); i += 2 * Vector512<T>.Count)
         {
-            Vector512<float> l = kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle();
-            acc0 += Vector512.WidenLower(l);
-            acc1 += Vector512.WidenUpper(l);
+            Vector512<float> l0 = kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle();
+            Vector512<float> l1 = kernel.Loss(Vector512.Load(y + i + Vector512<T>.Count), Vector512.Load(p + i + Vector512<T>.Count)).AsSingle();
+            Accumulate(ref acc0, ref acc1, l0 + l1);
+        }
+
+        if (i < n)
+        {
+            Accumulate(ref acc0, ref acc1, kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle());
         }
 
         return Vector512.Sum(acc0 + acc1);
@@ -383,12 +420,21 @@ internal static unsafe class PointwiseDriver
     {
         Vector512<double> acc0 = default, acc1 = default;
         Vector512<T> f = Vector512.Create(factor);
-        for (int i = 0; i < n; i += Vector512<T>.Count)
+        int i = 0;
+        for (; i <= n - (2 * Vector512<T>.Count); i += 2 * Vector512<T>.Count)
+        {
+            Vector512<float> l0 = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out Vector512<T> g0).AsSingle();
+            (g0 * f).Store(grad + i);
+            Vector512<float> l1 = kernel.LossGrad(Vector512.Load(y + i + Vector512<T>.Count), Vector512.Load(p + i + Vector512<T>.Count), out Vector512<T> g1).AsSingle();
+            (g1 * f).Store(grad + i + Vector512<T>.Count);
+            Accumulate(ref acc0, ref acc1, l0 + l1);
+        }
+
+        if (i < n)
         {
             Vector512<float> l = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out Vector512<T> g).AsSingle();
             (g * f).Store(grad + i);
-            acc0 += Vector512.WidenLower(l);
-            acc1 += Vector512.WidenUpper(l);
+            Accumulate(ref acc0, ref acc1, l);
         }
 
         return Vector512.Sum(acc0 + acc1);
@@ -409,24 +455,67 @@ internal static unsafe class PointwiseDriver
         Vector512<T> f = Vector512.Create(factor);
         var store = new StreamingStore<T>(grad);
 
-        // The first vector apart: the loop's stores then take no branch.
+        // The first vector apart: the loop's stores then take no branch. The pairs summed are those of the other loops.
         Vector512<float> l = kernel.LossGrad(Vector512.Load(y), Vector512.Load(p), out Vector512<T> g).AsSingle();
         Vector512<T> scaled = g * f;
         store.First(scaled.GetLower());
         store.Next(scaled.GetUpper(), Vector256<T>.Count);
-        acc0 += Vector512.WidenLower(l);
-        acc1 += Vector512.WidenUpper(l);
-        for (int i = Vector512<T>.Count; i < n; i += Vector512<T>.Count)
+        int i = Vector512<T>.Count;
+        if (n >= 2 * Vector512<T>.Count)
+        {
+            Vector512<float> l1 = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out g).AsSingle();
+            scaled = g * f;
+            store.Next(scaled.GetLower(), i);
+            store.Next(scaled.GetUpper(), i + Vector256<T>.Count);
+            l += l1;
+            i += Vector512<T>.Count;
+        }
+
+        Accumulate(ref acc0, ref acc1, l);
+        for (; i <= n - (2 * Vector512<T>.Count); i += 2 * Vector512<T>.Count)
+        {
+            Vector512<float> l0 = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out g).AsSingle();
+            scaled = g * f;
+            store.Next(scaled.GetLower(), i);
+            store.Next(scaled.GetUpper(), i + Vector256<T>.Count);
+            Vector512<float> l1 = kernel.LossGrad(Vector512.Load(y + i + Vector512<T>.Count), Vector512.Load(p + i + Vector512<T>.Count), out g).AsSingle();
+            scaled = g * f;
+            store.Next(scaled.GetLower(), i + Vector512<T>.Count);
+            store.Next(scaled.GetUpper(), i + Vector512<T>.Count + Vector256<T>.Count);
+            Accumulate(ref acc0, ref acc1, l0 + l1);
+        }
+
+        if (i < n)
         {
             l = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out g).AsSingle();
             scaled = g * f;
             store.Next(scaled.GetLower(), i);
             store.Next(scaled.GetUpper(), i + Vector256<T>.Count);
-            acc0 += Vector512.WidenLower(l);
-            acc1 += Vector512.WidenUpper(l);
+            Accumulate(ref acc0, ref acc1, l);
         }
 
         store.Flush(n);
         return Vector512.Sum(acc0 + acc1);
+    }
+
+    /// <summary>Adds the lanes of <paramref name="l"/> to a double accumulator pair (as the Vector512 overload).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<T>(ref Vector256<double> acc0, ref Vector256<double> acc1, Vector256<T> l)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        acc0 += VMath.WidenLower(l);
+        acc1 += VMath.WidenUpper(l);
+    }
+
+    /// <summary>
+    /// Adds the lanes of <paramref name="l"/> to a double accumulator pair. The loops pass the float sum of two
+    /// vectors' losses: one conversion per two vectors, for one float rounding (relative 2⁻²⁴ of the pair's magnitude,
+    /// below the rounding each loss already carries).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(ref Vector512<double> acc0, ref Vector512<double> acc1, Vector512<float> l)
+    {
+        acc0 += Vector512.WidenLower(l);
+        acc1 += Vector512.WidenUpper(l);
     }
 }

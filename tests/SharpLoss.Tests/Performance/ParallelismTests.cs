@@ -176,6 +176,55 @@ public class ParallelismTests
             : loss.ValueAndGradientInto(new LossInput<float>(ys, n), new LossInput<float>(ps, n), grad);
     }
 
+    public static TheoryData<string, int, bool> FlatPasses
+    {
+        get
+        {
+            // 3 chunks of 16 Ki + 61, and 512 chunks + 61: a gradient over 32 MiB, written with streaming stores. The last
+            // chunk, 61 elements, is 3 Vector512 or 7 Vector256 vectors: a pair after the first vector and one left over.
+            var data = new TheoryData<string, int, bool>();
+            foreach (string kind in new[] { "bce-logits", "bce-probs", "mse", "huber" })
+            {
+                data.Add(kind, (3 * 16 * 1024) + 61, false);
+                data.Add(kind, (3 * 16 * 1024) + 61, true);
+                data.Add(kind, (512 * 16 * 1024) + 61, true);
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FlatPasses))]
+    public void FlatMean_WithinTwoRoundingsOfTheExactMeanOfItsElementLosses(string kind, int n, bool gradient)
+    {
+        // The reference: the loss's own float32 element values (Reduction.None on shape (n, 1), one per sample), added in
+        // double. The flat pass adds the two vectors' losses of each pair in float before widening to double (one rounding,
+        // 2^-24 relative for these non-negative losses), and its mean is rounded to float once more. A vector left out or
+        // counted twice moves the mean by at least 1/n relative of a typical element, far beyond that.
+        float[] y = kind.StartsWith("bce", StringComparison.Ordinal) ? Binary(n, 20) : Random(n, 20, -1, 1);
+        float[] p = kind == "bce-logits" ? Random(n, 21, -8, 8) : Random(n, 21, 0, 1);
+        Loss none = kind switch
+        {
+            "bce-logits" => new BinaryCrossentropy(fromLogits: true, reduction: Reduction.None),
+            "bce-probs" => new BinaryCrossentropy(reduction: Reduction.None),
+            "mse" => new MeanSquaredError(Reduction.None),
+            _ => new Huber(delta: 0.5, reduction: Reduction.None),
+        };
+        float[] elements = none.Call(new LossInput<float>(y, n, 1), new LossInput<float>(p, n, 1)).ToArray();
+        double exact = 0;
+        foreach (float e in elements)
+        {
+            exact += e;
+        }
+
+        exact /= n;
+        Loss mean = Make(kind, 0);
+        float value = gradient ? mean.ValueAndGradientInto(y, p, new float[n]) : mean.Compute(y, p);
+        double relative = Math.Abs(value - exact) / exact;
+        Assert.True(relative <= 2 * Math.Pow(2, -24), $"{kind}, n = {n}: mean {value:R}, exact {exact:R}, relative error {relative:E2}");
+    }
+
     [Fact]
     public void Sum_16MElements_WithinOneUlpOfExactDoubleSum()
     {
