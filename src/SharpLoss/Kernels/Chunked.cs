@@ -35,14 +35,15 @@ internal static class Chunked
         return Parallel(job, chunks, workers);
     }
 
-    // Kept apart from Sum so that the shared state is only allocated when cores are actually used.
+    // Kept apart from Sum so that the shared state is only touched when cores are actually used.
     private static double Parallel<TJob>(TJob job, int chunks, int workers)
         where TJob : struct, IChunkJob
     {
         double[] slots = ArrayPool<double>.Shared.Rent(chunks);
+        Shared<TJob> shared = Shared<TJob>.ForThisThread();
         try
         {
-            var shared = new Shared<TJob>(job, chunks, slots);
+            shared.Arm(job, chunks, slots, workers - 1);
             for (int w = 1; w < workers; w++)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(shared, preferLocal: false);
@@ -67,30 +68,110 @@ internal static class Chunked
         }
         finally
         {
+            shared.Disarm();
             ArrayPool<double>.Shared.Return(slots);
         }
     }
 
-    /// <summary>The chunk counter and result slots of one parallel pass, shared by the calling thread and its helpers.</summary>
-    private sealed class Shared<TJob>(TJob job, int chunks, double[] slots) : IThreadPoolWorkItem
+    /// <summary>
+    /// The chunk counter and result slots of one parallel pass, shared by the calling thread and its helpers. One
+    /// instance per calling thread and job type, reused by every pass (a pass allocates nothing): the caller arms it with
+    /// tickets, one per helper it queues; a helper runs only with a ticket, and the caller, once every chunk is done,
+    /// withdraws the tickets not taken and waits for the helpers that took one to leave. A queued helper that starts
+    /// after that finds no ticket and touches nothing, whatever pass the instance serves by then.
+    /// </summary>
+    private sealed class Shared<TJob> : IThreadPoolWorkItem
         where TJob : struct, IChunkJob
     {
-        public int Done;
-        private int _next = -1;
+        [ThreadStatic]
+        private static Shared<TJob>? t_instance;
 
-        public void Execute() => Work();
+        public int Done;
+        private TJob _job;
+        private int _chunks;
+        private double[] _slots = [];
+        private int _next;
+
+        // Tickets not yet taken (high 32 bits) and helpers working (low 32 bits), changed together.
+        private long _state;
+
+        private bool _busy;
+
+        /// <summary>This thread's instance, or a new one should a pass start while the thread's instance serves another.</summary>
+        public static Shared<TJob> ForThisThread()
+        {
+            Shared<TJob> instance = t_instance ??= new Shared<TJob>();
+            return instance._busy ? new Shared<TJob>() : instance;
+        }
+
+        /// <summary>Sets up a pass; the fields are published to helpers by the tickets' interlocked write.</summary>
+        public void Arm(TJob job, int chunks, double[] slots, int tickets)
+        {
+            _busy = true;
+            _job = job;
+            _chunks = chunks;
+            _slots = slots;
+            _next = -1;
+            Done = 0;
+            Interlocked.Exchange(ref _state, (long)tickets << 32);
+        }
+
+        /// <summary>Withdraws the tickets not taken and waits until no helper is working on this pass.</summary>
+        public void Disarm()
+        {
+            long s = Interlocked.And(ref _state, 0xFFFFFFFFL);
+            var spin = default(SpinWait);
+            while ((s & 0xFFFFFFFFL) != 0)
+            {
+                spin.SpinOnce();
+                s = Volatile.Read(ref _state);
+            }
+
+            _job = default;
+            _slots = [];
+            _busy = false;
+        }
+
+        public void Execute()
+        {
+            long s = Volatile.Read(ref _state);
+            while (true)
+            {
+                if (s >> 32 == 0)
+                {
+                    return;
+                }
+
+                // One ticket fewer, one helper more.
+                long seen = Interlocked.CompareExchange(ref _state, s - (1L << 32) + 1, s);
+                if (seen == s)
+                {
+                    break;
+                }
+
+                s = seen;
+            }
+
+            try
+            {
+                Work();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _state);
+            }
+        }
 
         /// <summary>
         /// Claims and runs chunks one at a time until none is left (the threads then stream through neighbouring
-        /// memory, which measured faster than contiguous runs per thread). A helper that finds none left touches
-        /// nothing else.
+        /// memory, which measured faster than contiguous runs per thread).
         /// </summary>
         public void Work()
         {
             int c;
-            while ((c = Interlocked.Increment(ref _next)) < chunks)
+            while ((c = Interlocked.Increment(ref _next)) < _chunks)
             {
-                slots[c] = job.Run(c);
+                _slots[c] = _job.Run(c);
                 Interlocked.Increment(ref Done);
             }
         }

@@ -127,26 +127,75 @@ public class ParallelismTests
     [InlineData("huber")]
     [InlineData("cce")]
     [InlineData("scce")]
-    public void SpanPath_1KElements_AllocatesNothing(string kind)
+    public void SpanPath_1KElements_AllocatesNothing(string kind) => Assert.Equal(0, SteadyStateAllocation(kind, 1000, 0, 200));
+
+    [Theory]
+    [InlineData("bce-logits")]
+    [InlineData("mse")]
+    [InlineData("cce")]
+    [InlineData("scce")]
+    public void SpanPath_ParallelPass_AllocatesNothing(string kind)
     {
-        const int n = 1000;
+        // 1,048,570 elements (10 classes a row for the softmax losses), 64 chunks on two cores: the calling thread and a
+        // thread-pool helper share the pass.
+        Assert.Equal(0, SteadyStateAllocation(kind, (1 << 20) - 6, 2, 20));
+    }
+
+    [Fact]
+    public void ParallelPasses_FromManyThreadsAtOnce_BitIdenticalToOneThread()
+    {
+        // Four threads each run 25 two-core passes while the thread pool is busy with the others' helpers: helpers start
+        // late, find their pass finished, or arrive while the calling thread's shared state serves its next pass.
+        float[] y = Binary(Large, 30), p = Random(Large, 31, -8, 8);
+        float expected = Make("bce-logits", 1).ValueAndGradientInto(y, p, new float[Large]);
+        var loss = Make("bce-logits", 2);
+        var mismatches = new int[4];
+        var threads = new Thread[4];
+        for (int t = 0; t < threads.Length; t++)
+        {
+            int id = t;
+            threads[t] = new Thread(() =>
+            {
+                var grad = new float[Large];
+                for (int i = 0; i < 25; i++)
+                {
+                    if (BitConverter.SingleToInt32Bits(loss.ValueAndGradientInto(y, p, grad)) != BitConverter.SingleToInt32Bits(expected))
+                    {
+                        mismatches[id]++;
+                    }
+                }
+            });
+            threads[t].Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.Equal(new int[4], mismatches);
+    }
+
+    /// <summary>Bytes the calling thread allocated over a round of calls, once a round allocates nothing or after 30 rounds.</summary>
+    private static long SteadyStateAllocation(string kind, int n, int degree, int callsPerRound)
+    {
         float[] y = Binary(n, 8), p = Random(n, 9, 0.01f, 0.99f), grad = new float[n];
         int[] ids = new int[n / 10];
         Loss loss = kind switch
         {
-            "cce" => new CategoricalCrossentropy(),
-            "scce" => new SparseCategoricalCrossentropy(),
-            _ => Make(kind, 0),
+            "cce" => new CategoricalCrossentropy() { MaxDegreeOfParallelism = degree },
+            "scce" => new SparseCategoricalCrossentropy() { MaxDegreeOfParallelism = degree },
+            _ => Make(kind, degree),
         };
 
         // Steady state: the JIT's tiering allocates a little while it recompiles hot methods, so measure rounds of
-        // calls until one round allocates nothing (or give up after ~3 s and report the last round).
+        // calls until one round allocates nothing (or give up after 30 rounds and report the last one).
         long allocated = -1;
         float v = 0;
         for (int round = 0; round < 30 && allocated != 0; round++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 200; i++)
+            for (int i = 0; i < callsPerRound; i++)
             {
                 v += RunOnce(kind, loss, y, p, ids, grad);
             }
@@ -159,7 +208,7 @@ public class ParallelismTests
         }
 
         Assert.True(float.IsFinite(v));
-        Assert.Equal(0, allocated);
+        return allocated;
     }
 
     private static float RunOnce(string kind, Loss loss, float[] y, float[] p, int[] ids, float[] grad)
