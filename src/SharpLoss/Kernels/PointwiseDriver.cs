@@ -243,7 +243,11 @@ internal static unsafe class PointwiseDriver
         return total;
     }
 
-    /// <summary>Σ e over a contiguous stretch, writing factor · e' when <paramref name="grad"/> is not null.</summary>
+    /// <summary>
+    /// Σ e over a contiguous stretch, writing factor · e' when <paramref name="grad"/> is not null. The vector loops add
+    /// the losses of each pair of vectors in T before widening to double: one conversion per two vectors, for one
+    /// rounding in T (2⁻²⁴ of the pair's magnitude for float, below the rounding each loss already carries).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double SumStretch<T, TKernel>(TKernel kernel, T* y, T* p, T* grad, int n, T factor, bool vectorize, bool stream = false)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -302,12 +306,12 @@ internal static unsafe class PointwiseDriver
         {
             Vector256<T> l0 = kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i));
             Vector256<T> l1 = kernel.Loss(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count));
-            Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
         }
 
         if (i < n)
         {
-            Accumulate(ref acc0, ref acc1, kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i)));
+            VMath.Accumulate(ref acc0, ref acc1, kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i)));
         }
 
         return VMath.Sum(acc0, acc1);
@@ -328,14 +332,14 @@ internal static unsafe class PointwiseDriver
             (g0 * f).Store(grad + i);
             Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count), out Vector256<T> g1);
             (g1 * f).Store(grad + i + Vector256<T>.Count);
-            Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
         }
 
         if (i < n)
         {
             Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
             (g * f).Store(grad + i);
-            Accumulate(ref acc0, ref acc1, l);
+            VMath.Accumulate(ref acc0, ref acc1, l);
         }
 
         return VMath.Sum(acc0, acc1);
@@ -369,21 +373,21 @@ internal static unsafe class PointwiseDriver
             i += Vector256<T>.Count;
         }
 
-        Accumulate(ref acc0, ref acc1, l);
+        VMath.Accumulate(ref acc0, ref acc1, l);
         for (; i <= n - (2 * Vector256<T>.Count); i += 2 * Vector256<T>.Count)
         {
             Vector256<T> l0 = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g);
             store.Next(g * f, i);
             Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count), out g);
             store.Next(g * f, i + Vector256<T>.Count);
-            Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
         }
 
         if (i < n)
         {
             l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g);
             store.Next(g * f, i);
-            Accumulate(ref acc0, ref acc1, l);
+            VMath.Accumulate(ref acc0, ref acc1, l);
         }
 
         store.Flush(n);
@@ -401,12 +405,12 @@ internal static unsafe class PointwiseDriver
         {
             Vector512<float> l0 = kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle();
             Vector512<float> l1 = kernel.Loss(Vector512.Load(y + i + Vector512<T>.Count), Vector512.Load(p + i + Vector512<T>.Count)).AsSingle();
-            Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
         }
 
         if (i < n)
         {
-            Accumulate(ref acc0, ref acc1, kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle());
+            VMath.Accumulate(ref acc0, ref acc1, kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle());
         }
 
         return Vector512.Sum(acc0 + acc1);
@@ -427,14 +431,14 @@ internal static unsafe class PointwiseDriver
             (g0 * f).Store(grad + i);
             Vector512<float> l1 = kernel.LossGrad(Vector512.Load(y + i + Vector512<T>.Count), Vector512.Load(p + i + Vector512<T>.Count), out Vector512<T> g1).AsSingle();
             (g1 * f).Store(grad + i + Vector512<T>.Count);
-            Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
         }
 
         if (i < n)
         {
             Vector512<float> l = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out Vector512<T> g).AsSingle();
             (g * f).Store(grad + i);
-            Accumulate(ref acc0, ref acc1, l);
+            VMath.Accumulate(ref acc0, ref acc1, l);
         }
 
         return Vector512.Sum(acc0 + acc1);
@@ -471,7 +475,7 @@ internal static unsafe class PointwiseDriver
             i += Vector512<T>.Count;
         }
 
-        Accumulate(ref acc0, ref acc1, l);
+        VMath.Accumulate(ref acc0, ref acc1, l);
         for (; i <= n - (2 * Vector512<T>.Count); i += 2 * Vector512<T>.Count)
         {
             Vector512<float> l0 = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out g).AsSingle();
@@ -482,7 +486,7 @@ internal static unsafe class PointwiseDriver
             scaled = g * f;
             store.Next(scaled.GetLower(), i + Vector512<T>.Count);
             store.Next(scaled.GetUpper(), i + Vector512<T>.Count + Vector256<T>.Count);
-            Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
         }
 
         if (i < n)
@@ -491,31 +495,10 @@ internal static unsafe class PointwiseDriver
             scaled = g * f;
             store.Next(scaled.GetLower(), i);
             store.Next(scaled.GetUpper(), i + Vector256<T>.Count);
-            Accumulate(ref acc0, ref acc1, l);
+            VMath.Accumulate(ref acc0, ref acc1, l);
         }
 
         store.Flush(n);
         return Vector512.Sum(acc0 + acc1);
-    }
-
-    /// <summary>Adds the lanes of <paramref name="l"/> to a double accumulator pair (as the Vector512 overload).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate<T>(ref Vector256<double> acc0, ref Vector256<double> acc1, Vector256<T> l)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        acc0 += VMath.WidenLower(l);
-        acc1 += VMath.WidenUpper(l);
-    }
-
-    /// <summary>
-    /// Adds the lanes of <paramref name="l"/> to a double accumulator pair. The loops pass the float sum of two
-    /// vectors' losses: one conversion per two vectors, for one float rounding (relative 2⁻²⁴ of the pair's magnitude,
-    /// below the rounding each loss already carries).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(ref Vector512<double> acc0, ref Vector512<double> acc1, Vector512<float> l)
-    {
-        acc0 += Vector512.WidenLower(l);
-        acc1 += Vector512.WidenUpper(l);
     }
 }

@@ -99,16 +99,14 @@ internal static class SoftmaxRows
                 v2.StoreUnsafe(ref e, (nuint)(i + (2 * c)));
                 v3.StoreUnsafe(ref e, (nuint)(i + (3 * c)));
                 Vector256<T> block = (v0 + v1) + (v2 + v3);
-                a0 += VMath.WidenLower(block);
-                a1 += VMath.WidenUpper(block);
+                VMath.Accumulate(ref a0, ref a1, block);
             }
 
             for (; i <= n - c; i += c)
             {
                 Vector256<T> v = VMath.ExpNonPositive(Vector256.LoadUnsafe(ref r, (nuint)i) - vm);
                 v.StoreUnsafe(ref e, (nuint)i);
-                a0 += VMath.WidenLower(v);
-                a1 += VMath.WidenUpper(v);
+                VMath.Accumulate(ref a0, ref a1, v);
             }
 
             sum += VMath.Sum(a0, a1);
@@ -145,8 +143,7 @@ internal static class SoftmaxRows
             v2.As<float, T>().StoreUnsafe(ref e, (nuint)(i + (2 * c)));
             v3.As<float, T>().StoreUnsafe(ref e, (nuint)(i + (3 * c)));
             Vector512<float> block = (v0 + v1) + (v2 + v3);
-            a0 += Vector512.WidenLower(block);
-            a1 += Vector512.WidenUpper(block);
+            VMath.Accumulate(ref a0, ref a1, block);
         }
 
         return Vector512.Sum(a0 + a1);
@@ -201,12 +198,9 @@ internal static class SoftmaxRows
                 Vector256<T> eb = (v0 + v1) + (v2 + v3);
                 Vector256<T> lb = ((y0 * d0) + (y1 * d1)) + ((y2 * d2) + (y3 * d3));
                 Vector256<T> sb = (y0 + y1) + (y2 + y3);
-                a0 += VMath.WidenLower(eb);
-                a1 += VMath.WidenUpper(eb);
-                l0 += VMath.WidenLower(lb);
-                l1 += VMath.WidenUpper(lb);
-                s0 += VMath.WidenLower(sb);
-                s1 += VMath.WidenUpper(sb);
+                VMath.Accumulate(ref a0, ref a1, eb);
+                VMath.Accumulate(ref l0, ref l1, lb);
+                VMath.Accumulate(ref s0, ref s1, sb);
             }
 
             for (; i <= n - w; i += w)
@@ -269,12 +263,9 @@ internal static class SoftmaxRows
             Vector512<float> eb = (v0 + v1) + (v2 + v3);
             Vector512<float> lb = ((y0 * d0) + (y1 * d1)) + ((y2 * d2) + (y3 * d3));
             Vector512<float> sb = (y0 + y1) + (y2 + y3);
-            a0 += Vector512.WidenLower(eb);
-            a1 += Vector512.WidenUpper(eb);
-            l0 += Vector512.WidenLower(lb);
-            l1 += Vector512.WidenUpper(lb);
-            s0 += Vector512.WidenLower(sb);
-            s1 += Vector512.WidenUpper(sb);
+            VMath.Accumulate(ref a0, ref a1, eb);
+            VMath.Accumulate(ref l0, ref l1, lb);
+            VMath.Accumulate(ref s0, ref s1, sb);
         }
 
         shifted = Vector512.Sum(l0 + l1);   // Σ y'·(x − m), negated by the caller

@@ -214,6 +214,14 @@ internal static class VMath
         }
     }
 
+    /// <summary>As <see cref="Accumulate{T}(ref Vector256{double}, ref Vector256{double}, Vector256{T})"/> for 16 float lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Accumulate(ref Vector512<double> acc0, ref Vector512<double> acc1, Vector512<float> v)
+    {
+        acc0 += Vector512.WidenLower(v);
+        acc1 += Vector512.WidenUpper(v);
+    }
+
     /// <summary>Adds the lanes of a double accumulator pair in a fixed order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sum(Vector256<double> acc0, Vector256<double> acc1) => Vector256.Sum(acc0 + acc1);
