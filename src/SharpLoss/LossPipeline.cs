@@ -44,6 +44,7 @@ public abstract partial class Loss
     {
         tensor = null;
         Shape yShape = CheckLabels(a);
+        Shape labelShape = yShape;
         Throw.IfUnusable(a.YPred, a.PredArg);
         Throw.IfUnusableOptional(a.SampleWeight, a.WeightArg);
         Throw.IfUnusableOptional(a.Mask, "mask");
@@ -111,7 +112,7 @@ public abstract partial class Loss
                     maskShape = layout.LossShape;
                 }
 
-                SparseLabels.Convert(a, layout.D, IgnoreClassId, labelBuffer.AsSpan(0, samples), hasMask ? maskBuffer.AsSpan(0, samples) : default);
+                SparseLabels.Convert(a, labelShape, layout.D, IgnoreClassId, labelBuffer.AsSpan(0, samples), hasMask ? maskBuffer.AsSpan(0, samples) : default);
                 labels = labelBuffer.AsSpan(0, samples);
             }
             else if (layout.BroadcastYTrue)
@@ -174,16 +175,16 @@ public abstract partial class Loss
             switch (a.Mode)
             {
                 case CallMode.Value:
-                    return Finish<T>(Execute(ref b), plan);
+                    return plan.IsScalarValue ? ScalarValue(ref b, plan) : Finish<T>(Execute(ref b), plan);
 
                 case CallMode.ValueAndGradient:
                     b.Grad = a.Gradient;
-                    return Finish<T>(Execute(ref b), plan);
+                    return plan.IsScalarValue ? ScalarValue(ref b, plan) : Finish<T>(Execute(ref b), plan);
 
                 case CallMode.Tensor:
-                    if (!plan.Unreduced)
+                    if (!plan.Unreduced || plan.IsScalarValue)
                     {
-                        T value = Finish<T>(Execute(ref b), plan);
+                        T value = plan.IsScalarValue ? ScalarValue(ref b, plan) : Finish<T>(Execute(ref b), plan);
                         tensor = Tensor.Create(new[] { value }, [1]);
                         return value;
                     }
@@ -275,7 +276,26 @@ public abstract partial class Loss
             return plan.ValuesShape.Count == 0 ? T.Zero : T.CreateTruncating(weightedSum);
         }
 
-        return T.CreateTruncating(weightedSum * plan.Scale);
+        // A division, not a multiplication by the reciprocal: a divisor below 1/double.MaxValue (a subnormal weight sum)
+        // has no finite reciprocal.
+        return plan.Divisor == 0 ? T.Zero : T.CreateTruncating(weightedSum / plan.Divisor);
+    }
+
+    /// <summary>
+    /// Keras 3's values of shape () (one sample with a scalar weight, or a scalar per-sample loss): the value is the
+    /// sample's loss in T times its weight in T, exactly as <see cref="Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
+    /// returns it, so that every entry point gives the same bits.
+    /// </summary>
+    private T ScalarValue<T>(scoped ref Batch<T> b, scoped in WeightPlan<T> plan)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> single = stackalloc T[1];
+        scoped Batch<T> withLoss = b;
+        withLoss.PerSample = single;
+        Execute(ref withLoss);
+        Span<T> value = stackalloc T[1];
+        plan.WriteValues(single, value);
+        return value[0];
     }
 
     private static Shape CheckLabels<T>(scoped in CallArgs<T> a)
@@ -315,12 +335,12 @@ public abstract partial class Loss
     {
         if (yTrue.Rank != yPred.Rank)
         {
-            Throw.Argument("yTrue", $"Arguments `target` and `output` of {lossName} must have the same rank (ndim). Received: yTrue.shape={yTrue}, yPred.shape={yPred}.");
+            Throw.Argument("yTrue", $"Expected `yTrue` and `yPred` of the same rank for {lossName}. Received: yTrue.shape={yTrue}, yPred.shape={yPred}.");
         }
 
         if (yTrue != yPred)
         {
-            Throw.Argument("yTrue", $"Arguments `target` and `output` of {lossName} must have the same shape. Received: yTrue.shape={yTrue}, yPred.shape={yPred}.");
+            Throw.Argument("yTrue", $"Expected `yTrue` and `yPred` of the same shape for {lossName}. Received: yTrue.shape={yTrue}, yPred.shape={yPred}.");
         }
     }
 

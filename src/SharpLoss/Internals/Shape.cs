@@ -58,6 +58,22 @@ internal struct Shape : IEquatable<Shape>
         }
     }
 
+    /// <summary>Whether the element count fits in a .NET array (at most <see cref="Array.MaxLength"/>; a broadcast can
+    /// imply more, and <see cref="Count"/> can then overflow).</summary>
+    public readonly bool FitsInArray
+    {
+        get
+        {
+            double n = 1;
+            for (int i = 0; i < Rank; i++)
+            {
+                n *= _dims[i];
+            }
+
+            return n <= Array.MaxLength;
+        }
+    }
+
     /// <summary>The last dimension; only valid for rank ≥ 1.</summary>
     public readonly int Last => _dims[Rank - 1];
 

@@ -145,8 +145,9 @@ internal ref struct WeightPlan<T>
 
             Shape mShape = maskShape;
             Shape wShape = sScalar || !hasWeight ? Shape.Scalar : sShape;
-            if (hasWeight && !sScalar)
+            if (hasWeight && (!sScalar || rule == WeightRule.Keras3))
             {
+                // Keras 3 aligns a scalar weight too: a mask of shape (1,) is squeezed to ().
                 Align(ref mShape, ref wShape, rule, "mask", weightArg);
             }
 
@@ -154,6 +155,13 @@ internal ref struct WeightPlan<T>
             {
                 throw new ArgumentException(
                     $"`{weightArg}` of shape {wShape} cannot be broadcast against the mask of shape {mShape}.", weightArg);
+            }
+
+            if (!merged.FitsInArray)
+            {
+                throw new ArgumentException(
+                    $"Expected `{weightArg}` and `mask` to broadcast to at most {Array.MaxLength} values. Received: {weightArg} of shape {wShape} " +
+                    $"and mask of shape {mShape}, which broadcast to shape {merged}.", hasWeight ? weightArg : "mask");
             }
 
             int count = checked((int)merged.Count);
@@ -184,6 +192,14 @@ internal ref struct WeightPlan<T>
         Shape values;
         if (!hasWeight || sScalar)
         {
+            if (hasWeight && rule == WeightRule.Keras3)
+            {
+                // squeeze_or_expand_to_same_rank(losses, weight) with a weight of shape (): losses of shape (1,) become ()
+                // (and are then returned unreduced).
+                Shape scalar = Shape.Scalar;
+                ShapeRules.Keras3SqueezeOrExpand(ref lShape, ref scalar);
+            }
+
             values = lShape;
             plan.UniformWeight = true;
             plan.Weight = hasWeight ? sScalarValue : T.One;
@@ -207,6 +223,13 @@ internal ref struct WeightPlan<T>
                 throw new ArgumentException(
                     $"`{weightArg}` of shape {sShape} cannot be broadcast to the per-sample losses of shape {lShape} " +
                     "(NumPy broadcasting after the framework's rank alignment).", weightArg);
+            }
+
+            if (!values.FitsInArray)
+            {
+                throw new ArgumentException(
+                    $"Expected `{weightArg}` to broadcast with the per-sample losses to at most {Array.MaxLength} values. Received: {weightArg} of shape " +
+                    $"{sShape} and per-sample losses of shape {lShape}, which broadcast to shape {values}.", weightArg);
             }
 
             plan.HasMergedWeights = true;
@@ -252,9 +275,47 @@ internal ref struct WeightPlan<T>
         {
             plan.Divisor = 1;
         }
+        else if (plan.Divisor != 0 && !T.IsNormal(T.CreateTruncating(1 / plan.Divisor)))
+        {
+            plan.Prescale();
+        }
 
         return plan;
     }
+
+    /// <summary>
+    /// Divides the weights by the divisor and makes the divisor 1, for divisors whose reciprocal is not a normal number in
+    /// T (a subnormal weight sum, or a sum beyond 1/T.MinNormal): W_s / Divisor is then exact to rounding where
+    /// W_s · (1 / Divisor) would overflow or lose its digits.
+    /// </summary>
+    private void Prescale()
+    {
+        if (UniformWeight)
+        {
+            Weight = T.CreateTruncating(double.CreateTruncating(Weight) / Divisor);
+        }
+        else
+        {
+            T[] scaled = ArrayPool<T>.Shared.Rent(Math.Max(1, Weights.Length));
+            for (int s = 0; s < Weights.Length; s++)
+            {
+                scaled[s] = T.CreateTruncating(double.CreateTruncating(Weights[s]) / Divisor);
+            }
+
+            if (_rentedW is not null)
+            {
+                ArrayPool<T>.Shared.Return(_rentedW);
+            }
+
+            _rentedW = scaled;
+            Weights = scaled.AsSpan(0, Weights.Length);
+        }
+
+        Divisor = 1;
+    }
+
+    /// <summary>True for Keras 3 values of shape () (returned unreduced, as a number).</summary>
+    public readonly bool IsScalarValue => Unreduced && ValuesShape.Rank == 0;
 
     private static void Align(ref Shape losses, ref Shape weight, WeightRule rule, string lossArg, string weightArg)
     {

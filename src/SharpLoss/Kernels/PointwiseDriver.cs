@@ -46,7 +46,7 @@ internal static unsafe class PointwiseDriver
             {
                 // Uniform weight and no per-sample output: the layout is irrelevant, one flat pass.
                 job.Mode = Mode.Flat;
-                job.Factor = b.D == 0 ? T.Zero : b.Weight * b.GradScale / T.CreateTruncating(b.D);
+                job.Factor = b.D == 0 ? T.Zero : b.Weight * b.GradScale * (T.One / T.CreateTruncating(b.D));
                 job.Stream = g is not null && !b.Grad.IsEmpty && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes
                     && StreamingStore<T>.Supported(g);
                 double sum = Chunked.Sum(job, Chunks(job.N, Chunk), b.MaxDegreeOfParallelism);
@@ -113,7 +113,8 @@ internal static unsafe class PointwiseDriver
         private readonly double FlatChunk(int chunk)
         {
             int start = chunk * PointwiseDriver.Chunk, len = Math.Min(PointwiseDriver.Chunk, N - start);
-            return SumStretch(Kernel, Y + start, P + start, G is null ? null : G + start, len, Factor, Vectorize, Stream);
+            double sum = SumStretch(Kernel, Y + start, P + start, G is null ? null : G + start, len, Factor, Vectorize, Stream);
+            return double.IsFinite(sum) ? sum : ExactSum(Kernel, Y + start, P + start, len);
         }
 
         private readonly double RowsChunk(int chunk)
@@ -126,6 +127,11 @@ internal static unsafe class PointwiseDriver
                 T w = Uniform ? Weight : W[s];
                 long off = (long)s * D;
                 double sum = SumStretch(Kernel, Y + off, P + off, G is null ? null : G + off, D, w * GradScale * invD, Vectorize);
+                if (!double.IsFinite(sum))
+                {
+                    sum = ExactSum(Kernel, Y + off, P + off, D);
+                }
+
                 T l = T.CreateTruncating(sum / D);
                 if (PerSample is not null)
                 {
@@ -156,7 +162,7 @@ internal static unsafe class PointwiseDriver
                     if (G is not null)
                     {
                         l = Kernel.LossGrad(yv, pv, out Vector256<T> g);
-                        (g * wv * scale).Store(G + i);
+                        (g * (wv * scale)).Store(G + i);
                     }
                     else
                     {
@@ -181,7 +187,7 @@ internal static unsafe class PointwiseDriver
                 if (G is not null)
                 {
                     l = Kernel.LossGrad(Y[i], P[i], out T g);
-                    G[i] = g * w * GradScale;
+                    G[i] = g * (w * GradScale);
                 }
                 else
                 {
@@ -194,6 +200,22 @@ internal static unsafe class PointwiseDriver
                 }
 
                 total += double.CreateTruncating(l * w);
+            }
+
+            return double.IsFinite(total) ? total : ExactWeightedSum(start, end);
+        }
+
+        /// <summary>
+        /// Σ W_s · e_s in double from the scalar loss, for a chunk whose fast sum is not finite: the vector loops add
+        /// losses (and products with the weights) in T before widening, which can overflow where the exact sum is finite;
+        /// NaN stays NaN.
+        /// </summary>
+        private readonly double ExactWeightedSum(int start, int end)
+        {
+            double total = 0;
+            for (int i = start; i < end; i++)
+            {
+                total += double.CreateTruncating(Kernel.Loss(Y[i], P[i])) * double.CreateTruncating(Uniform ? Weight : W[i]);
             }
 
             return total;
@@ -241,6 +263,23 @@ internal static unsafe class PointwiseDriver
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// Σ e in double from the scalar loss over a stretch whose fast sum (pairs of vectors added in T) is not finite: the
+    /// exact sum when it is finite, NaN when an element is NaN (as TensorFlow's sum, where NaN wins over infinity).
+    /// </summary>
+    private static double ExactSum<T, TKernel>(TKernel kernel, T* y, T* p, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IPointwiseKernel<T>
+    {
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sum += double.CreateTruncating(kernel.Loss(y[i], p[i]));
+        }
+
+        return sum;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using SharpLoss.Internals;
 
 namespace SharpLoss.Kernels;
 
@@ -100,15 +101,16 @@ internal static unsafe class RowDriver
         }
     }
 
-    /// <summary>Sparse labels: class axis last, one label per sample. Rows whose label is <paramref name="ignoreClass"/> give 0.</summary>
-    public static double RunSparse<T, TKernel>(TKernel kernel, scoped ref Batch<T> b, long? ignoreClass)
+    /// <summary>Sparse labels: class axis last, one label per sample. With <paramref name="ignores"/>, rows labelled
+    /// <see cref="SparseLabels.Ignored"/> give 0 (and a zero gradient).</summary>
+    public static double RunSparse<T, TKernel>(TKernel kernel, scoped ref Batch<T> b, bool ignores)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, ISparseRowKernel<T>
     {
         fixed (T* p = b.P, g = b.Grad, ps = b.PerSample, w = b.Weights)
         fixed (long* labels = b.Labels)
         {
-            var job = new SparseJob<T, TKernel> { Kernel = kernel, Labels = labels, Ignore = ignoreClass ?? long.MinValue, HasIgnore = ignoreClass is not null };
+            var job = new SparseJob<T, TKernel> { Kernel = kernel, Labels = labels, HasIgnore = ignores };
             job.Common = Common(ref b, null, p, g, ps, w);
             return Chunked.Sum(job, job.Common.Chunks, b.MaxDegreeOfParallelism);
         }
@@ -257,7 +259,6 @@ internal static unsafe class RowDriver
         public TKernel Kernel;
         public Rows<T> Common;
         public long* Labels;
-        public long Ignore;
         public bool HasIgnore;
 
         public readonly double Run(int chunk)
@@ -275,7 +276,7 @@ internal static unsafe class RowDriver
                     long off = (long)s * k;
                     long label = Labels[s];
                     T l;
-                    if (pairs && s + 1 < end && !(HasIgnore && (label == Ignore || Labels[s + 1] == Ignore)))
+                    if (pairs && s + 1 < end && !(HasIgnore && (label == SparseLabels.Ignored || Labels[s + 1] == SparseLabels.Ignored)))
                     {
                         T w0 = r.WeightOf(s), w1 = r.WeightOf(s + 1);
                         long off1 = off + k;
@@ -299,7 +300,7 @@ internal static unsafe class RowDriver
                         continue;
                     }
 
-                    if (HasIgnore && label == Ignore)
+                    if (HasIgnore && label == SparseLabels.Ignored)
                     {
                         l = T.Zero;
                         if (r.G is not null)

@@ -54,7 +54,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
     {
         if (yPred.Rank < 1)
         {
-            Throw.Argument("yPred", $"Arguments `target` and `output` of categorical_crossentropy must be at least rank 1. Received: yTrue.shape={yTrue}, yPred.shape={yPred}.");
+            Throw.Argument("yPred", $"Expected `yTrue` and `yPred` of rank at least 1 (the classes on `axis`) for categorical_crossentropy. Received: yTrue.shape={yTrue}, yPred.shape={yPred}.");
         }
 
         RequireSameShape(yTrue, yPred, "categorical_crossentropy");
@@ -236,7 +236,16 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
                 T d = T.CreateTruncating(dot);
                 T scale = coef / s;
                 int j = 0;
-                if (vectorize && k >= Vector256<T>.Count)
+                if (!T.IsFinite(scale))
+                {
+                    // Σp so small that coef/Σp overflows: divide first, so that a zero numerator (every clip active) gives
+                    // 0, not 0·∞.
+                    for (; j < k; j++)
+                    {
+                        grad[j] = (g[j] - d) / s * coef;
+                    }
+                }
+                else if (vectorize && k >= Vector256<T>.Count)
                 {
                     ref T rg = ref MemoryMarshal.GetReference(g);
                     ref T ro = ref MemoryMarshal.GetReference(grad);

@@ -120,7 +120,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
     {
         if (yPred.Rank < 1)
         {
-            Throw.Argument("yPred", $"Argument `output` of sparse_categorical_crossentropy must be at least rank 1. Received: yPred.shape={yPred}.");
+            Throw.Argument("yPred", $"Expected `yPred` of rank at least 1 (the classes on its last axis) for SparseCategoricalCrossentropy. Received: yPred.shape={yPred}.");
         }
 
         if (Axis != -1 && Axis != yPred.Rank - 1)
@@ -133,14 +133,20 @@ public sealed class SparseCategoricalCrossentropy : Loss
             yTrue = yTrue.DropLast();
         }
 
+        if (yTrue.Rank == yPred.Rank && yTrue == yPred && yPred.Last > 1)
+        {
+            Throw.Argument("yTrue", $"Expected `yTrue` to hold one class id per sample, of shape {yPred.DropLast()} (yPred's shape without its class axis). " +
+                $"Received: yTrue.shape={yTrue}, the shape of yPred: one-hot or soft labels? Use CategoricalCrossentropy for those.");
+        }
+
         if (yTrue.Rank != yPred.Rank - 1)
         {
-            Throw.Argument("yTrue", $"Argument `output` must have rank (ndim) `target.ndim - 1`. Received: yTrue.shape={yTrue}, yPred.shape={yPred}.");
+            Throw.Argument("yTrue", $"Expected `yTrue` of rank {yPred.Rank - 1} (one class id per sample: yPred's rank minus its class axis). Received: yTrue.shape={yTrue}, yPred.shape={yPred}.");
         }
 
         if (yTrue != yPred.DropLast())
         {
-            Throw.Argument("yTrue", $"Arguments `target` and `output` must have the same shape up until the last dimension: yTrue.shape={yTrue}, yPred.shape={yPred}.");
+            Throw.Argument("yTrue", $"Expected `yTrue` of shape {yPred.DropLast()} (yPred's shape without its last axis). Received: yTrue.shape={yTrue}, yPred.shape={yPred}.");
         }
 
         return Layout.AroundAxis(yPred, yPred.Rank - 1);
@@ -150,8 +156,8 @@ public sealed class SparseCategoricalCrossentropy : Loss
     {
         T ls = T.CreateChecked(LabelSmoothing);
         return FromLogits
-            ? RowDriver.RunSparse(new LogitsRow<T>(ls, false), ref batch, IgnoreClass)
-            : RowDriver.RunSparse(new LogitsRow<T>(ls, true), ref batch, IgnoreClass);
+            ? RowDriver.RunSparse(new LogitsRow<T>(ls, false), ref batch, IgnoreClass is not null)
+            : RowDriver.RunSparse(new LogitsRow<T>(ls, true), ref batch, IgnoreClass is not null);
     }
 
     // Class-id overloads: the same API with integer y_true.
@@ -392,6 +398,8 @@ public sealed class SparseCategoricalCrossentropy : Loss
                 }
                 else
                 {
+                    // grad may be p itself: the target's clip test and value are read before the writes.
+                    T pt = p[t];
                     T scale = coef / se, off = coef * ls / T.CreateTruncating(k);
                     int j = 0;
                     if (vectorize && k >= Vector256<T>.Count)
@@ -413,9 +421,9 @@ public sealed class SparseCategoricalCrossentropy : Loss
                         grad[j] = p[j] < Lo || p[j] > Hi ? T.Zero : ((exps[j] * scale) - off) / VMath.Clip(p[j], Lo, Hi);
                     }
 
-                    if (!(p[t] < Lo || p[t] > Hi))
+                    if (!(pt < Lo || pt > Hi))
                     {
-                        grad[t] -= coef * (T.One - ls) / VMath.Clip(p[t], Lo, Hi);
+                        grad[t] -= coef * (T.One - ls) / VMath.Clip(pt, Lo, Hi);
                     }
                 }
             }
@@ -453,8 +461,10 @@ public sealed class SparseCategoricalCrossentropy : Loss
             }
 
             T s = T.CreateTruncating(sum), qt = VMath.Clip(p[t], Lo, Hi);
+            bool targetPasses = !(p[t] < Lo || p[t] > Hi);
             if (!grad.IsEmpty)
             {
+                // grad may be p itself: everything read from p at the target is read above, before the writes.
                 T g = coef / s;
                 int j = 0;
                 if (vector)
@@ -472,7 +482,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
                     grad[j] = p[j] < Lo || p[j] > Hi ? T.Zero : g;
                 }
 
-                if (!(p[t] < Lo || p[t] > Hi))
+                if (targetPasses)
                 {
                     grad[t] -= coef / qt;
                 }
@@ -500,14 +510,15 @@ public sealed class SparseCategoricalCrossentropy : Loss
             T m1 = SoftmaxRows.Max(second.P, vectorize: true);
             T se0 = SoftmaxRows.ExpShifted(first.P, m0, e0, vectorize: true);
             T se1 = SoftmaxRows.ExpShifted(second.P, m1, e1, vectorize: true);
+
+            // The losses read the logits, so they come before the gradients, which may be written over them.
+            loss0 = Loss(first.P, t0, m0, se0, vectorize: true);
+            loss1 = Loss(second.P, t1, m1, se1, vectorize: true);
             if (!first.Grad.IsEmpty)
             {
                 LogitsGradient(e0, t0, first.Coef, se0, first.Grad, vectorize: true);
                 LogitsGradient(e1, t1, second.Coef, se1, second.Grad, vectorize: true);
             }
-
-            loss0 = Loss(first.P, t0, m0, se0, vectorize: true);
-            loss1 = Loss(second.P, t1, m1, se1, vectorize: true);
         }
 
         /// <summary>log Σe + (1 − ls)·(m − x_t), plus ls/K · Σ_j (m − x_j) = ls · (m − mean x) when smoothing.</summary>
