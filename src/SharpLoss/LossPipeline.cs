@@ -172,19 +172,30 @@ public abstract partial class Loss
                 MaxDegreeOfParallelism = MaxDegreeOfParallelism,
             };
 
+            if (plan.ValuesShape.Count == 0 && samples > 0)
+            {
+                // The weights broadcast the losses to an empty shape: no value reads a sample, so the value is Σ over
+                // nothing and the gradient 0 (a sample's NaN, e.g. the mean over an empty axis, reaches no value).
+                b.Outer = 0;
+                b.P = default;
+                b.Y = default;
+                b.Labels = default;
+                a.Gradient.Clear();
+            }
+
             switch (a.Mode)
             {
                 case CallMode.Value:
-                    return plan.IsScalarValue ? ScalarValue(ref b, plan) : Finish<T>(Execute(ref b), plan);
+                    return plan.IsScalarValue ? ScalarValue(ref b, plan) : Finish<T>(ExecuteWeighted(ref b, plan, samples), plan);
 
                 case CallMode.ValueAndGradient:
                     b.Grad = a.Gradient;
-                    return plan.IsScalarValue ? ScalarValue(ref b, plan) : Finish<T>(Execute(ref b), plan);
+                    return plan.IsScalarValue ? ScalarValue(ref b, plan) : Finish<T>(ExecuteWeighted(ref b, plan, samples), plan);
 
                 case CallMode.Tensor:
                     if (!plan.Unreduced || plan.IsScalarValue)
                     {
-                        T value = plan.IsScalarValue ? ScalarValue(ref b, plan) : Finish<T>(Execute(ref b), plan);
+                        T value = plan.IsScalarValue ? ScalarValue(ref b, plan) : Finish<T>(ExecuteWeighted(ref b, plan, samples), plan);
                         tensor = Tensor.Create(new[] { value }, [1]);
                         return value;
                     }
@@ -203,13 +214,13 @@ public abstract partial class Loss
                     {
                         // No upstream: the gradient of the sum of the returned values.
                         b.GradScale = plan.Unreduced ? T.One : b.GradScale;
-                        return Finish<T>(Execute(ref b), plan);
+                        return Finish<T>(ExecuteWeighted(ref b, plan, samples), plan);
                     }
 
                     Throw.IfUnusable(a.Upstream, "upstream", allowScalar: true);
                     if (plan.Unreduced)
                     {
-                        if (!(a.Upstream.IsScalar && plan.ValuesShape.Count == 1) && a.Upstream.Shape != plan.ValuesShape
+                        if (!(a.Upstream.IsScalar && plan.ValuesShape.Count <= 1) && a.Upstream.Shape != plan.ValuesShape
                             && !(plan.ValuesShape.Rank == 0 && a.Upstream.Data.Length == 1))
                         {
                             Throw.Argument("upstream", $"Expected `upstream` with the shape of the loss values {plan.ValuesShape}. Received: shape {(a.Upstream.IsScalar ? "()" : a.Upstream.Shape.ToString())}.");
@@ -240,7 +251,7 @@ public abstract partial class Loss
 
                     T u = a.Upstream.IsScalar ? a.Upstream.Scalar : a.Upstream.Data[0];
                     b.GradScale *= u;
-                    return Finish<T>(Execute(ref b), plan);
+                    return Finish<T>(ExecuteWeighted(ref b, plan, samples), plan);
             }
         }
         finally
@@ -279,6 +290,33 @@ public abstract partial class Loss
         // A division, not a multiplication by the reciprocal: a divisor below 1/double.MaxValue (a subnormal weight sum)
         // has no finite reciprocal.
         return plan.Divisor == 0 ? T.Zero : T.CreateTruncating(weightedSum / plan.Divisor);
+    }
+
+    /// <summary>
+    /// Σ_s W_s · L_s from the kernel; when the weights broadcast the losses to more values and that sum is not finite, Σ
+    /// over the values of l·w instead (an infinite loss read by a zero weight makes a NaN value, which W_s, a sum of
+    /// weights, hides).
+    /// </summary>
+    private double ExecuteWeighted<T>(scoped ref Batch<T> b, scoped in WeightPlan<T> plan, int samples)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!plan.Broadcasts || !b.PerSample.IsEmpty)
+        {
+            return Execute(ref b);
+        }
+
+        T[] losses = ArrayPool<T>.Shared.Rent(Math.Max(1, samples));
+        try
+        {
+            scoped Batch<T> withLoss = b;
+            withLoss.PerSample = losses.AsSpan(0, samples);
+            double sum = Execute(ref withLoss);
+            return double.IsFinite(sum) ? sum : plan.ValuesSum(losses.AsSpan(0, samples));
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(losses);
+        }
     }
 
     /// <summary>

@@ -47,6 +47,13 @@ internal ref struct WeightPlan<T>
     /// <summary>The divisor of Σ W_s · L_s; 0 means "no NaN": value and gradient are 0.</summary>
     public double Divisor;
 
+    /// <summary>
+    /// True when the weights broadcast the losses to more values than there are samples: Σ_s W_s · L_s, with W_s the sum
+    /// of the weights that read sample s, then equals Σ_v l·w only for finite losses (an infinite loss read by a zero
+    /// weight is NaN in the values); see <see cref="ValuesSum"/>.
+    /// </summary>
+    public bool Broadcasts;
+
     /// <summary>tf.keras 2: every entry masked under a mean reduction gives NaN (total/valid with valid = 0).</summary>
     public bool AllMaskedNaN;
 
@@ -244,7 +251,10 @@ internal ref struct WeightPlan<T>
             {
                 plan._rentedW = ArrayPool<T>.Shared.Rent(Math.Max(1, lossCount));
                 Span<T> w = plan._rentedW.AsSpan(0, lossCount);
-                w.Clear();
+
+                // −0 + x = x for every x, −0 included: a sample read by one value gets that weight's exact bits.
+                w.Fill(T.NegativeZero);
+                plan.Broadcasts = values.Count > lShape.Count;
                 int[] lMap = Broadcast.Map(values, lShape);
                 int[] sMap = Broadcast.Map(values, sShape);
                 for (int v = 0; v < lMap.Length; v++)
@@ -403,13 +413,27 @@ internal ref struct WeightPlan<T>
         }
     }
 
+    /// <summary>Σ over the values of l·w in double, from the per-sample losses (the rare path of <see cref="Broadcasts"/>).</summary>
+    public readonly double ValuesSum(ReadOnlySpan<T> losses)
+    {
+        int[] lMap = Broadcast.Map(ValuesShape, LossShape);
+        int[] sMap = Broadcast.Map(ValuesShape, WeightShape);
+        double sum = 0;
+        for (int v = 0; v < lMap.Length; v++)
+        {
+            sum += double.CreateTruncating(losses[lMap[v]]) * double.CreateTruncating(MergedWeights[sMap[v]]);
+        }
+
+        return sum;
+    }
+
     /// <summary>
     /// Per-sample coefficients of a vector-Jacobian product: c_s = Σ over the values that read sample s of
     /// upstream · w.
     /// </summary>
     public readonly void UpstreamCoefficients(ReadOnlySpan<T> upstream, Span<T> coef)
     {
-        coef.Clear();
+        coef.Fill(T.NegativeZero);
         if (!HasMergedWeights)
         {
             if (ValuesShape == LossShape)

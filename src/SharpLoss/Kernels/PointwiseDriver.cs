@@ -50,7 +50,8 @@ internal static unsafe class PointwiseDriver
                 job.Stream = g is not null && !b.Grad.IsEmpty && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes
                     && StreamingStore<T>.Supported(g);
                 double sum = Chunked.Sum(job, Chunks(job.N, Chunk), b.MaxDegreeOfParallelism);
-                return double.CreateTruncating(b.Weight) * sum / b.D;
+                // No sample: Σ over nothing is 0. Samples of D = 0 elements each have the mean of nothing, NaN.
+                return b.Samples == 0 ? 0 : double.CreateTruncating(b.Weight) * sum / b.D;
             }
 
             if (b.Inner == 1 && b.D == 1)
@@ -113,8 +114,7 @@ internal static unsafe class PointwiseDriver
         private readonly double FlatChunk(int chunk)
         {
             int start = chunk * PointwiseDriver.Chunk, len = Math.Min(PointwiseDriver.Chunk, N - start);
-            double sum = SumStretch(Kernel, Y + start, P + start, G is null ? null : G + start, len, Factor, Vectorize, Stream);
-            return double.IsFinite(sum) ? sum : ExactSum(Kernel, Y + start, P + start, len);
+            return SumStretch(Kernel, Y + start, P + start, G is null ? null : G + start, len, Factor, Vectorize, Stream);
         }
 
         private readonly double RowsChunk(int chunk)
@@ -127,11 +127,6 @@ internal static unsafe class PointwiseDriver
                 T w = Uniform ? Weight : W[s];
                 long off = (long)s * D;
                 double sum = SumStretch(Kernel, Y + off, P + off, G is null ? null : G + off, D, w * GradScale * invD, Vectorize);
-                if (!double.IsFinite(sum))
-                {
-                    sum = ExactSum(Kernel, Y + off, P + off, D);
-                }
-
                 T l = T.CreateTruncating(sum / D);
                 if (PerSample is not null)
                 {
@@ -174,7 +169,7 @@ internal static unsafe class PointwiseDriver
                         l.Store(PerSample + i);
                     }
 
-                    VMath.Accumulate(ref acc0, ref acc1, l * wv);
+                    VMath.AccumulateProduct(ref acc0, ref acc1, l, wv);
                 }
 
                 total = VMath.Sum(acc0, acc1);
@@ -199,23 +194,7 @@ internal static unsafe class PointwiseDriver
                     PerSample[i] = l;
                 }
 
-                total += double.CreateTruncating(l * w);
-            }
-
-            return double.IsFinite(total) ? total : ExactWeightedSum(start, end);
-        }
-
-        /// <summary>
-        /// Σ W_s · e_s in double from the scalar loss, for a chunk whose fast sum is not finite: the vector loops add
-        /// losses (and products with the weights) in T before widening, which can overflow where the exact sum is finite;
-        /// NaN stays NaN.
-        /// </summary>
-        private readonly double ExactWeightedSum(int start, int end)
-        {
-            double total = 0;
-            for (int i = start; i < end; i++)
-            {
-                total += double.CreateTruncating(Kernel.Loss(Y[i], P[i])) * double.CreateTruncating(Uniform ? Weight : W[i]);
+                total += double.CreateTruncating(l) * double.CreateTruncating(w);
             }
 
             return total;
@@ -266,26 +245,11 @@ internal static unsafe class PointwiseDriver
     }
 
     /// <summary>
-    /// Σ e in double from the scalar loss over a stretch whose fast sum (pairs of vectors added in T) is not finite: the
-    /// exact sum when it is finite, NaN when an element is NaN (as TensorFlow's sum, where NaN wins over infinity).
-    /// </summary>
-    private static double ExactSum<T, TKernel>(TKernel kernel, T* y, T* p, int n)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TKernel : struct, IPointwiseKernel<T>
-    {
-        double sum = 0;
-        for (int i = 0; i < n; i++)
-        {
-            sum += double.CreateTruncating(kernel.Loss(y[i], p[i]));
-        }
-
-        return sum;
-    }
-
-    /// <summary>
     /// Σ e over a contiguous stretch, writing factor · e' when <paramref name="grad"/> is not null. The vector loops add
-    /// the losses of each pair of vectors in T before widening to double: one conversion per two vectors, for one
-    /// rounding in T (2⁻²⁴ of the pair's magnitude for float, below the rounding each loss already carries).
+    /// the halves of the losses of each pair of vectors in T before widening to double (and double the sum at the end):
+    /// one conversion per two vectors, for one rounding in T (2⁻²⁴ of the pair's magnitude for float, below the rounding
+    /// each loss already carries). Halves, because two finite losses above T.MaxValue / 2 would overflow where their sum in
+    /// double does not; halving is exact except for subnormal losses, whose own rounding is coarser still.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double SumStretch<T, TKernel>(TKernel kernel, T* y, T* p, T* grad, int n, T factor, bool vectorize, bool stream = false)
@@ -345,15 +309,15 @@ internal static unsafe class PointwiseDriver
         {
             Vector256<T> l0 = kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i));
             Vector256<T> l1 = kernel.Loss(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count));
-            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
         }
 
         if (i < n)
         {
-            VMath.Accumulate(ref acc0, ref acc1, kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i)));
+            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i))));
         }
 
-        return VMath.Sum(acc0, acc1);
+        return 2 * VMath.Sum(acc0, acc1);
     }
 
     /// <summary>Σ e and factor · e' over the first <paramref name="n"/> elements, n a multiple of the vector width.</summary>
@@ -371,17 +335,17 @@ internal static unsafe class PointwiseDriver
             (g0 * f).Store(grad + i);
             Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count), out Vector256<T> g1);
             (g1 * f).Store(grad + i + Vector256<T>.Count);
-            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
         }
 
         if (i < n)
         {
             Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
             (g * f).Store(grad + i);
-            VMath.Accumulate(ref acc0, ref acc1, l);
+            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(l));
         }
 
-        return VMath.Sum(acc0, acc1);
+        return 2 * VMath.Sum(acc0, acc1);
     }
 
     /// <summary>As <see cref="VectorLossGrad"/>, with the gradient written by streaming (cache-bypassing) stores: same
@@ -408,8 +372,12 @@ internal static unsafe class PointwiseDriver
         {
             Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g);
             store.Next(g * f, i);
-            l += l1;
+            l = VMath.HalfSum(l, l1);
             i += Vector256<T>.Count;
+        }
+        else
+        {
+            l = VMath.Half(l);
         }
 
         VMath.Accumulate(ref acc0, ref acc1, l);
@@ -419,18 +387,18 @@ internal static unsafe class PointwiseDriver
             store.Next(g * f, i);
             Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count), out g);
             store.Next(g * f, i + Vector256<T>.Count);
-            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
         }
 
         if (i < n)
         {
             l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g);
             store.Next(g * f, i);
-            VMath.Accumulate(ref acc0, ref acc1, l);
+            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(l));
         }
 
         store.Flush(n);
-        return VMath.Sum(acc0, acc1);
+        return 2 * VMath.Sum(acc0, acc1);
     }
     /// <summary>As <see cref="VectorLoss"/> on Vector512, n a multiple of its width.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -444,15 +412,15 @@ internal static unsafe class PointwiseDriver
         {
             Vector512<float> l0 = kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle();
             Vector512<float> l1 = kernel.Loss(Vector512.Load(y + i + Vector512<T>.Count), Vector512.Load(p + i + Vector512<T>.Count)).AsSingle();
-            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
         }
 
         if (i < n)
         {
-            VMath.Accumulate(ref acc0, ref acc1, kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle());
+            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle()));
         }
 
-        return Vector512.Sum(acc0 + acc1);
+        return 2 * Vector512.Sum(acc0 + acc1);
     }
 
     /// <summary>As <see cref="VectorLossGrad"/> on Vector512, n a multiple of its width.</summary>
@@ -470,17 +438,17 @@ internal static unsafe class PointwiseDriver
             (g0 * f).Store(grad + i);
             Vector512<float> l1 = kernel.LossGrad(Vector512.Load(y + i + Vector512<T>.Count), Vector512.Load(p + i + Vector512<T>.Count), out Vector512<T> g1).AsSingle();
             (g1 * f).Store(grad + i + Vector512<T>.Count);
-            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
         }
 
         if (i < n)
         {
             Vector512<float> l = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out Vector512<T> g).AsSingle();
             (g * f).Store(grad + i);
-            VMath.Accumulate(ref acc0, ref acc1, l);
+            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(l));
         }
 
-        return Vector512.Sum(acc0 + acc1);
+        return 2 * Vector512.Sum(acc0 + acc1);
     }
 
     /// <summary>As <see cref="WideLossGrad"/>, the gradient written by streaming stores (two Vector256 halves).</summary>
@@ -510,8 +478,12 @@ internal static unsafe class PointwiseDriver
             scaled = g * f;
             store.Next(scaled.GetLower(), i);
             store.Next(scaled.GetUpper(), i + Vector256<T>.Count);
-            l += l1;
+            l = VMath.HalfSum(l, l1);
             i += Vector512<T>.Count;
+        }
+        else
+        {
+            l = VMath.Half(l);
         }
 
         VMath.Accumulate(ref acc0, ref acc1, l);
@@ -525,7 +497,7 @@ internal static unsafe class PointwiseDriver
             scaled = g * f;
             store.Next(scaled.GetLower(), i + Vector512<T>.Count);
             store.Next(scaled.GetUpper(), i + Vector512<T>.Count + Vector256<T>.Count);
-            VMath.Accumulate(ref acc0, ref acc1, l0 + l1);
+            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
         }
 
         if (i < n)
@@ -534,10 +506,10 @@ internal static unsafe class PointwiseDriver
             scaled = g * f;
             store.Next(scaled.GetLower(), i);
             store.Next(scaled.GetUpper(), i + Vector256<T>.Count);
-            VMath.Accumulate(ref acc0, ref acc1, l);
+            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(l));
         }
 
         store.Flush(n);
-        return Vector512.Sum(acc0 + acc1);
+        return 2 * Vector512.Sum(acc0 + acc1);
     }
 }

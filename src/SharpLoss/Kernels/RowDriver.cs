@@ -302,7 +302,9 @@ internal static unsafe class RowDriver
 
                     if (HasIgnore && label == SparseLabels.Ignored)
                     {
+                        // The loss is 0; its weight still enters, as 0 · w in the values (NaN for an infinite or NaN w).
                         l = T.Zero;
+                        total += 0 * double.CreateTruncating(r.WeightOf(s));
                         if (r.G is not null)
                         {
                             new Span<T>(r.G + off, k).Clear();

@@ -97,13 +97,10 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
             return (x >= T.Zero ? x : T.Zero) - (x * ys) + VMath.Log1pSmall(e);
         }
 
+        /// <summary>The loss of <see cref="LossGrad(Vector256{T}, Vector256{T}, out Vector256{T})"/> (the same log1p, so the
+        /// value is the same bits with or without the gradient); the JIT drops the unused gradient.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<T> Loss(Vector256<T> y, Vector256<T> x)
-        {
-            Vector256<T> ys = _smoothed ? (y * Vector256.Create(a)) + Vector256.Create(c) : y;
-            Vector256<T> e = VMath.ExpNonPositive(-Vector256.Abs(x));
-            return Vector256.MaxNative(x, Vector256<T>.Zero) - (x * ys) + VMath.Log1pSmall(e);
-        }
+        public Vector256<T> Loss(Vector256<T> y, Vector256<T> x) => LossGrad(y, x, out _);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> x, out Vector256<T> grad)

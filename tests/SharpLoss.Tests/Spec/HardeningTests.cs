@@ -285,6 +285,37 @@ public class HardeningTests
         }
     }
 
+    /// <summary>
+    /// A weight that broadcasts one sample's loss to several values: MAE of y = [[0]], p = [[∞]] (losses (1,) = [∞]) with
+    /// weights (2,) = [0, 1] gives the values [∞·0, ∞·1] = [NaN, ∞] (Keras 3 multiplies with NumPy broadcasting), whose
+    /// sum is NaN: not ∞ from the per-sample weight 0 + 1.
+    /// </summary>
+    [Fact]
+    public void BroadcastWeights_InfiniteLossAndZeroWeight_SumIsNaN()
+    {
+        var mae = new MeanAbsoluteError(Reduction.Sum);
+        float[,] y = { { 0 } }, p = { { float.PositiveInfinity } };
+        Tensor<float> values = new MeanAbsoluteError(Reduction.None).Call(y, p, new float[] { 0, 1 });
+        Assert.True(float.IsNaN(values[0]) && float.IsPositiveInfinity(values[1]), string.Join(", ", values.ToArray()));
+        Assert.True(float.IsNaN(mae.Compute(y, p, new float[] { 0, 1 })));
+        Assert.True(float.IsNaN(new MeanAbsoluteError().Compute(y, p, new float[] { 0, 1 })));
+    }
+
+    /// <summary>
+    /// An ignored sample's loss is 0, but its weight still multiplies it: SCCE with ignoreClass 0, ids [0, 1] and weights
+    /// [∞, 1] has the values [0·∞, l] = [NaN, l] (Keras merges the mask into the weight, ∞·0), so Sum is NaN as Call's
+    /// values say.
+    /// </summary>
+    [Fact]
+    public void IgnoredSample_InfiniteWeight_SumIsNaN()
+    {
+        var loss = new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: 0, reduction: Reduction.Sum);
+        float[,] x = { { 0, 0 }, { 0, 0 } };
+        Tensor<float> values = new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: 0, reduction: Reduction.None).Call(new[] { 0, 1 }, x, new[] { float.PositiveInfinity, 1f });
+        Assert.True(float.IsNaN(values[0]), string.Join(", ", values.ToArray()));
+        Assert.True(float.IsNaN(loss.Compute(new[] { 0, 1 }, x, new[] { float.PositiveInfinity, 1f })));
+    }
+
     // ------------------------------------------------------------------ subnormal divisors
 
     /// <summary>
