@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Text.Json;
 using SharpLoss.Internals;
 using SharpLoss.Serialization;
 
@@ -62,59 +61,46 @@ public static class Losses
     public static Loss FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new ArgumentException($"Expected a JSON loss config. Received malformed JSON: {e.Message}", nameof(json), e);
-        }
-
-        return FromElement(root);
+        return FromValue(JsonParser.Parse(json, nameof(json)));
     }
 
-    private static Loss FromElement(JsonElement root)
+    private static Loss FromValue(object? root)
     {
-        if (root.ValueKind == JsonValueKind.String)
+        if (root is string name)
         {
-            return Get(root.GetString()!, LossSemantics.TfKeras2);
+            return Get(name, LossSemantics.TfKeras2);
         }
 
-        if (root.ValueKind != JsonValueKind.Object)
+        if (root is not OrderedDictionary<string, object?> envelope)
         {
-            throw new ArgumentException($"Could not interpret loss identifier: expected a JSON object or string. Received: {root.ValueKind}.", "json");
+            throw new ArgumentException($"Could not interpret loss identifier: expected a JSON object or string. Received: {root ?? "null"}.", "json");
         }
 
-        if (!root.TryGetProperty("class_name", out JsonElement classElement) || classElement.ValueKind != JsonValueKind.String)
+        if (!envelope.TryGetValue("class_name", out object? classValue) || classValue is not string className)
         {
-            throw new ArgumentException($"Unknown `config` as a `dict`: a \"class_name\" string is required. Received: {root.GetRawText()}.", "json");
+            throw new ArgumentException($"Unknown `config` as a `dict`: a \"class_name\" string is required. Received: {JsonFormat.Object(envelope)}.", "json");
         }
 
-        string className = classElement.GetString()!;
-        bool hasModule = root.TryGetProperty("module", out JsonElement module);
-        if (hasModule && module.ValueKind == JsonValueKind.Null)
+        bool hasModule = envelope.TryGetValue("module", out object? module);
+        if (hasModule && module is null)
         {
-            throw new ArgumentException($"Cannot deserialize object of type `{className}`: its \"module\" is null (a custom class). Received: {root.GetRawText()}.", "json");
+            throw new ArgumentException($"Cannot deserialize object of type `{className}`: its \"module\" is null (a custom class). Received: {JsonFormat.Object(envelope)}.", "json");
         }
 
-        root.TryGetProperty("config", out JsonElement configElement);
+        envelope.TryGetValue("config", out object? configValue);
         if (className == "function")
         {
-            string? fn = configElement.ValueKind == JsonValueKind.String ? configElement.GetString() : null;
-            return fn is null
-                ? throw new ArgumentException($"A function envelope needs its name as \"config\". Received: {root.GetRawText()}.", "json")
-                : Get(fn);
+            return configValue is string fn
+                ? Get(fn)
+                : throw new ArgumentException($"A function envelope needs its name as \"config\". Received: {JsonFormat.Object(envelope)}.", "json");
         }
 
-        if (configElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
+        if (configValue is not (null or OrderedDictionary<string, object?>))
         {
-            throw new ArgumentException($"Expected \"config\" to be a JSON object. Received: {configElement.GetRawText()}.", "json");
+            throw new ArgumentException($"Expected \"config\" to be a JSON object. Received: {configValue}.", "json");
         }
 
-        var config = configElement.ValueKind == JsonValueKind.Object ? ToPairs(configElement) : [];
+        var config = configValue as OrderedDictionary<string, object?> ?? [];
         LossSemantics semantics = !hasModule || ConfigReader.LooksTfKeras2(config) ? LossSemantics.TfKeras2 : LossSemantics.Keras3;
 
         if (className == "LossFunctionWrapper")
@@ -130,7 +116,7 @@ public static class Losses
         return Catalog.FromConfig(className, config, semantics);
     }
 
-    private static Loss FromWrapper(List<KeyValuePair<string, object?>> config, LossSemantics semantics)
+    private static Loss FromWrapper(OrderedDictionary<string, object?> config, LossSemantics semantics)
     {
         string? fn = null;
         var rest = new List<KeyValuePair<string, object?>>();
@@ -155,31 +141,6 @@ public static class Losses
             ?? throw new ArgumentException($"A LossFunctionWrapper config needs \"fn\" naming a known loss function. Received: fn={fn ?? "null"}.", "json");
         return Catalog.FromConfig(cls, rest, semantics);
     }
-
-    private static List<KeyValuePair<string, object?>> ToPairs(JsonElement obj)
-    {
-        var list = new List<KeyValuePair<string, object?>>();
-        foreach (JsonProperty p in obj.EnumerateObject())
-        {
-            list.Add(new(p.Name, ToValue(p.Value)));
-        }
-
-        return list;
-    }
-
-    private static object? ToValue(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.Null => null,
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => IsIntegerLiteral(e.GetRawText()) && e.TryGetInt64(out long l) ? l : e.GetDouble(),
-        JsonValueKind.Array => e.EnumerateArray().Select(ToValue).ToList(),
-        JsonValueKind.Object => new OrderedDictionary<string, object?>(ToPairs(e)),
-        _ => null,
-    };
-
-    private static bool IsIntegerLiteral(string raw) => raw.AsSpan().IndexOfAny(".eE") < 0;
 
     // ---- Function forms: keras.losses.<name>(y_true, y_pred, ...) -> unreduced per-sample loss ----
 
