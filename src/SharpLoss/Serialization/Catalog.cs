@@ -50,9 +50,21 @@ internal static class Catalog
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under tf.keras 2, sorted.</summary>
     public static IReadOnlyList<string> TfKeras2Names { get; } = [.. Names.Concat(TfKeras2OnlyNames.Keys).Order(StringComparer.Ordinal)];
 
+    /// <summary>The class names, sorted.</summary>
+    public static IReadOnlyList<string> ClassNames { get; } = [.. Classes.Keys.Order(StringComparer.Ordinal)];
+
     public static IReadOnlyList<string> NamesFor(LossSemantics semantics) => semantics == LossSemantics.TfKeras2 ? TfKeras2Names : Names;
 
     public static bool IsClass(string name) => Classes.ContainsKey(name);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a value that is not a <see cref="LossSemantics"/> member.</summary>
+    public static void CheckSemantics(LossSemantics? semantics, string paramName)
+    {
+        if (semantics is { } s && s is not (LossSemantics.Keras3 or LossSemantics.TfKeras2))
+        {
+            throw new ArgumentOutOfRangeException(paramName, s, $"Expected LossSemantics.Keras3, LossSemantics.TfKeras2 or null. Received: {(int)s}.");
+        }
+    }
 
     /// <summary>The class a name resolves to under <paramref name="semantics"/>, or null.</summary>
     public static string? Resolve(string identifier, LossSemantics semantics) =>
@@ -60,18 +72,44 @@ internal static class Catalog
         : Keras3Names.GetValueOrDefault(identifier)
         ?? (semantics == LossSemantics.TfKeras2 ? TfKeras2OnlyNames.GetValueOrDefault(identifier) : null);
 
-    public static Loss FromConfig(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics)
+    /// <summary><c>keras.losses.get(name)</c>: a default instance of the class <paramref name="identifier"/> names.</summary>
+    public static Loss Get(string identifier, LossSemantics semantics, string paramName)
     {
-        ArgumentNullException.ThrowIfNull(className);
-        ArgumentNullException.ThrowIfNull(config);
+        string cls = Resolve(identifier, semantics) ?? throw UnknownName(identifier, semantics, paramName);
+        return FromConfig(cls, [], semantics);
+    }
+
+    /// <summary>The error for a name <see cref="Resolve"/> does not know.</summary>
+    public static ArgumentException UnknownName(string identifier, LossSemantics semantics, string paramName) =>
+        new($"Could not interpret loss identifier: '{identifier}'. Expected one of: {string.Join(", ", NamesFor(semantics))}.", paramName);
+
+    /// <summary>The error for a class name that is not in the table.</summary>
+    public static ArgumentException UnknownClass(string className, string paramName) =>
+        new($"Unknown loss class '{className}'. Expected one of: {string.Join(", ", ClassNames)}.", paramName);
+
+    /// <summary>
+    /// <c>cls.from_config(config)</c>. With <paramref name="semantics"/> null, a config whose reduction is "auto" reads as
+    /// tf.keras 2, any other as Keras 3. Errors name <paramref name="classParam"/> (unknown class) or
+    /// <paramref name="configParam"/> (keys and values).
+    /// </summary>
+    public static Loss FromConfig(
+        string className,
+        IEnumerable<KeyValuePair<string, object?>> config,
+        LossSemantics? semantics,
+        string classParam = "className",
+        string configParam = "config")
+    {
+        ArgumentNullException.ThrowIfNull(className, classParam);
+        ArgumentNullException.ThrowIfNull(config, configParam);
+        CheckSemantics(semantics, nameof(semantics));
         if (!Classes.TryGetValue(className, out Func<ConfigReader, Loss>? read))
         {
-            throw new ArgumentException($"Unknown loss class '{className}'. Expected one of: {string.Join(", ", Classes.Keys)}.", nameof(className));
+            throw UnknownClass(className, classParam);
         }
 
-        var list = config.ToList();
+        var list = config as IReadOnlyCollection<KeyValuePair<string, object?>> ?? config.ToList();
         LossSemantics s = semantics ?? (ConfigReader.LooksTfKeras2(list) ? LossSemantics.TfKeras2 : LossSemantics.Keras3);
-        var reader = new ConfigReader(className, list, s);
+        var reader = new ConfigReader(className, list, s, configParam);
         if (s == LossSemantics.TfKeras2)
         {
             reader.Ignore("fn");

@@ -5,7 +5,9 @@ namespace SharpLoss.Serialization;
 
 /// <summary>
 /// Reads a Keras config (already parsed into plain values) for one class, tracking which keys were used so
-/// that unknown keys are rejected as Keras's <c>cls(**config)</c> rejects them.
+/// that unknown keys are rejected as Keras's <c>cls(**config)</c> rejects them. Every error is an
+/// <see cref="ArgumentException"/> naming <see cref="ParamName"/> (<c>config</c> for <c>FromConfig</c>, <c>json</c>
+/// for <c>FromJson</c>).
 /// </summary>
 internal sealed class ConfigReader
 {
@@ -13,10 +15,11 @@ internal sealed class ConfigReader
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly string _className;
 
-    public ConfigReader(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics semantics)
+    public ConfigReader(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics semantics, string paramName)
     {
         _className = className;
         Semantics = semantics;
+        ParamName = paramName;
         foreach (KeyValuePair<string, object?> kv in config)
         {
             _values[kv.Key] = kv.Value;
@@ -24,6 +27,9 @@ internal sealed class ConfigReader
     }
 
     public LossSemantics Semantics { get; }
+
+    /// <summary>The parameter the errors name.</summary>
+    public string ParamName { get; }
 
     /// <summary>Whether a config reads as tf.keras 2 (its reduction is "auto").</summary>
     public static bool LooksTfKeras2(IEnumerable<KeyValuePair<string, object?>> config)
@@ -49,6 +55,8 @@ internal sealed class ConfigReader
         return v as string ?? throw Bad("name", "a string", v);
     }
 
+    /// <summary>The reduction, checked against <see cref="Semantics"/> (Keras 3 rejects "auto"; tf.keras 2 has no "mean"
+    /// or "mean_with_sample_weight").</summary>
     public Reduction? Reduction()
     {
         if (!TryGet("reduction", out object? v))
@@ -56,7 +64,7 @@ internal sealed class ConfigReader
             return null;
         }
 
-        return v switch
+        Reduction reduction = v switch
         {
             null => SharpLoss.Reduction.None,
             "none" => SharpLoss.Reduction.None,
@@ -67,8 +75,28 @@ internal sealed class ConfigReader
             "auto" => SharpLoss.Reduction.Auto,
             _ => throw new ArgumentException(
                 $"Invalid value for argument `reduction` in the config of {_className}. Expected one of 'sum_over_batch_size', 'sum', 'mean', " +
-                $"'mean_with_sample_weight', 'none', null (or 'auto' for tf.keras 2). Received: reduction={Describe(v)}.", "config"),
+                $"'mean_with_sample_weight', 'none', null (or 'auto' for tf.keras 2). Received: reduction={Describe(v)}.", ParamName),
         };
+
+        if (Semantics == LossSemantics.Keras3 && reduction == SharpLoss.Reduction.Auto)
+        {
+            throw new ArgumentException(
+                $"Invalid value for argument `reduction` in the config of {_className}: 'auto' is the tf.keras 2.x default, which Keras 3 rejects " +
+                "(Keras 3 expects one of 'sum_over_batch_size', 'sum', 'mean', 'mean_with_sample_weight', 'none', null). Received: reduction='auto' " +
+                "with LossSemantics.Keras3 requested. Read the config with LossSemantics.TfKeras2, or without a semantics to let 'auto' select tf.keras 2.",
+                ParamName);
+        }
+
+        if (Semantics == LossSemantics.TfKeras2 && reduction is SharpLoss.Reduction.Mean or SharpLoss.Reduction.MeanWithSampleWeight)
+        {
+            throw new ArgumentException(
+                $"Invalid value for argument `reduction` in the config of {_className}: tf.keras 2.x expects one of 'auto', 'none', 'sum', " +
+                $"'sum_over_batch_size'. Received: reduction={Describe(v)} with LossSemantics.TfKeras2 (the reduction exists in Keras 3.7+ only; " +
+                "read the config with LossSemantics.Keras3).",
+                ParamName);
+        }
+
+        return reduction;
     }
 
     public bool Bool(string key, bool fallback)
@@ -143,7 +171,7 @@ internal sealed class ConfigReader
             {
                 throw new ArgumentException(
                     $"Unknown key '{key}' in the config of {_className}. Expected keys: {string.Join(", ", accepted)}. Received: {string.Join(", ", _values.Keys)}.",
-                    "config");
+                    ParamName);
             }
         }
     }
@@ -155,9 +183,10 @@ internal sealed class ConfigReader
     }
 
     private ArgumentException Bad(string key, string expected, object? v) =>
-        new($"Invalid value for `{key}` in the config of {_className}. Expected {expected}. Received: {Describe(v)}.", "config");
+        new($"Invalid value for `{key}` in the config of {_className}. Expected {expected}. Received: {Describe(v)}.", ParamName);
 
-    private static string Describe(object? v) => v switch
+    /// <summary>A config value as the messages show it.</summary>
+    public static string Describe(object? v) => v switch
     {
         null => "null",
         string s => $"'{s}'",
