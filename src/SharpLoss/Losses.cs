@@ -49,7 +49,7 @@ public static class Losses
     /// <exception cref="ArgumentNullException"><paramref name="className"/> or <paramref name="config"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="semantics"/> is not a <see cref="LossSemantics"/> member,
     /// or a value is out of the constructor's range (the exception names the constructor's parameter).</exception>
-    /// <exception cref="ArgumentException">The class is unknown (naming <paramref name="className"/>), or the config has an unknown key, a value of the wrong type, or a reduction the semantics
+    /// <exception cref="ArgumentException">The class is unknown (naming <paramref name="className"/>), or the config has a null, duplicate or unknown key, a value of the wrong type, or a reduction the semantics
     /// rejects (<c>"auto"</c> under Keras 3), naming <paramref name="config"/>.</exception>
     public static Loss FromConfig(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null)
     {

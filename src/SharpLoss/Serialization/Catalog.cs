@@ -90,7 +90,8 @@ internal static class Catalog
     /// <summary>
     /// <c>cls.from_config(config)</c>. With <paramref name="semantics"/> null, a config whose reduction is "auto" reads as
     /// tf.keras 2, any other as Keras 3. Errors name <paramref name="classParam"/> (unknown class) or
-    /// <paramref name="configParam"/> (keys and values).
+    /// <paramref name="configParam"/> (keys and values); when <paramref name="configParam"/> is <c>json</c>, a constructor's
+    /// own <see cref="ArgumentException"/> (for example a label smoothing outside [0, 1]) is rethrown naming it too.
     /// </summary>
     public static Loss FromConfig(
         string className,
@@ -115,6 +116,32 @@ internal static class Catalog
             reader.Ignore("fn");
         }
 
-        return read(reader);
+        try
+        {
+            return read(reader);
+        }
+        catch (ArgumentException e) when (configParam == "json" && e.ParamName != configParam)
+        {
+            throw new ArgumentException($"Invalid config for {className}: {PlainMessage(e)}", configParam, e);
+        }
+    }
+
+    /// <summary>An exception's message without the framework's " (Parameter 'x')" suffix and "Actual value was" line.</summary>
+    private static string PlainMessage(ArgumentException e)
+    {
+        string message = e.Message;
+        if (e is ArgumentOutOfRangeException { ActualValue: not null })
+        {
+            int line = message.LastIndexOf(Environment.NewLine, StringComparison.Ordinal);
+            message = line >= 0 ? message[..line] : message;
+        }
+
+        if (e.ParamName is { Length: > 0 } param && message.EndsWith($"'{param}')", StringComparison.Ordinal))
+        {
+            int suffix = message.LastIndexOf(" (", StringComparison.Ordinal);
+            message = suffix >= 0 ? message[..suffix] : message;
+        }
+
+        return message;
     }
 }

@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Globalization;
+using System.Numerics;
 using SharpLoss.Internals;
 
 namespace SharpLoss.Serialization;
@@ -12,9 +14,11 @@ namespace SharpLoss.Serialization;
 internal sealed class ConfigReader
 {
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
+    private readonly List<string> _keys = [];
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly string _className;
 
+    /// <summary>Takes the config's pairs; a null key or a key given twice is rejected.</summary>
     public ConfigReader(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics semantics, string paramName)
     {
         _className = className;
@@ -22,7 +26,17 @@ internal sealed class ConfigReader
         ParamName = paramName;
         foreach (KeyValuePair<string, object?> kv in config)
         {
-            _values[kv.Key] = kv.Value;
+            if (kv.Key is null)
+            {
+                throw new ArgumentException($"The config of {className} has a null key. Expected string keys.", paramName);
+            }
+
+            if (!_values.TryAdd(kv.Key, kv.Value))
+            {
+                throw new ArgumentException($"Duplicate key {JsonParser.Quote(kv.Key)} in the config of {className}: a key may appear only once.", paramName);
+            }
+
+            _keys.Add(kv.Key);
         }
     }
 
@@ -52,7 +66,7 @@ internal sealed class ConfigReader
             return null;
         }
 
-        return v as string ?? throw Bad("name", "a string", v);
+        return v as string ?? throw Bad("name", "a string or null", v);
     }
 
     /// <summary>The reduction, checked against <see cref="Semantics"/> (Keras 3 rejects "auto"; tf.keras 2 has no "mean"
@@ -120,9 +134,9 @@ internal sealed class ConfigReader
         {
             double d => d,
             float f => f,
-            int i => i,
-            long l => l,
             decimal m => (double)m,
+            BigInteger b => (double)b,
+            _ when TryGetInteger(v, out long l) => l,
             _ => throw Bad(key, "a number", v),
         };
     }
@@ -134,29 +148,21 @@ internal sealed class ConfigReader
             return fallback;
         }
 
-        return v switch
-        {
-            int i => i,
-            long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
-            double d when d == Math.Floor(d) && Math.Abs(d) < int.MaxValue => (int)d,
-            _ => throw Bad(key, "an integer", v),
-        };
+        return TryGetInteger(v, out long l) && l is >= int.MinValue and <= int.MaxValue
+            ? (int)l
+            : throw Bad(key, "a 32-bit integer", v);
     }
 
-    public long? NullableLong(string key)
+    public int? NullableInt(string key)
     {
         if (!TryGet(key, out object? v) || v is null)
         {
             return null;
         }
 
-        return v switch
-        {
-            int i => i,
-            long l => l,
-            double d when d == Math.Floor(d) && Math.Abs(d) < 9e15 => (long)d,
-            _ => throw Bad(key, "an integer or null", v),
-        };
+        return TryGetInteger(v, out long l) && l is >= int.MinValue and <= int.MaxValue
+            ? (int)l
+            : throw Bad(key, "a 32-bit integer or null", v);
     }
 
     /// <summary>Marks a key as accepted and ignored (for example tf.keras's <c>"fn"</c>).</summary>
@@ -165,14 +171,59 @@ internal sealed class ConfigReader
     /// <summary>Throws when the config has keys the class does not take.</summary>
     public void Done(IReadOnlyList<string> accepted)
     {
-        foreach (string key in _values.Keys)
+        foreach (string key in _keys)
         {
             if (!_used.Contains(key))
             {
+                string semantics = Semantics == LossSemantics.TfKeras2 ? " (tf.keras 2.x)" : string.Empty;
                 throw new ArgumentException(
-                    $"Unknown key '{key}' in the config of {_className}. Expected keys: {string.Join(", ", accepted)}. Received: {string.Join(", ", _values.Keys)}.",
+                    $"Unknown key {JsonParser.Quote(key)} in the config of {_className}{semantics}. Expected keys: {string.Join(", ", accepted)}. " +
+                    $"Received: {string.Join(", ", _keys.Select(JsonParser.Quote))}.",
                     ParamName);
             }
+        }
+    }
+
+    /// <summary>An error about the value of <paramref name="key"/>.</summary>
+    public ArgumentException Bad(string key, string expected, object? v) =>
+        new($"Invalid value for `{key}` in the config of {_className}. Expected {expected}. Received: {Describe(v)}.", ParamName);
+
+    /// <summary>A config value as the messages show it.</summary>
+    public static string Describe(object? v) => v switch
+    {
+        null => "null",
+        string s => $"'{(s.Length <= 100 ? s : string.Concat(s.AsSpan(0, 100), "…"))}'",
+        double d => Py.Float(d),
+        float f => Py.Float(f),
+        bool b => b ? "true" : "false",
+        BigInteger b => Clip(b.ToString(CultureInfo.InvariantCulture)),
+        sbyte or byte or short or ushort or int or uint or long or ulong or decimal => Convert.ToString(v, CultureInfo.InvariantCulture)!,
+        IDictionary or IDictionary<string, object?> or IReadOnlyDictionary<string, object?> => "an object",
+        IEnumerable => "an array",
+        _ => $"a value of type {v.GetType().Name}",
+    };
+
+    private static string Clip(string s) => s.Length <= 40 ? s : $"{s.AsSpan(0, 20)}…({s.Length} digits)";
+
+    /// <summary>An integral value of any .NET integer type, an integral float or a <see cref="BigInteger"/> within
+    /// the range of <see cref="long"/>.</summary>
+    private static bool TryGetInteger(object? v, out long value)
+    {
+        switch (v)
+        {
+            case int i: value = i; return true;
+            case long l: value = l; return true;
+            case short s: value = s; return true;
+            case sbyte sb: value = sb; return true;
+            case byte b: value = b; return true;
+            case ushort us: value = us; return true;
+            case uint ui: value = ui; return true;
+            case ulong ul when ul <= long.MaxValue: value = (long)ul; return true;
+            case BigInteger big when big >= long.MinValue && big <= long.MaxValue: value = (long)big; return true;
+            case double d when d == Math.Floor(d) && d >= -9.2e18 && d <= 9.2e18: value = (long)d; return true;
+            case float f when f == MathF.Floor(f) && f >= -9.2e18f && f <= 9.2e18f: value = (long)f; return true;
+            case decimal m when m == decimal.Floor(m) && m >= long.MinValue && m <= long.MaxValue: value = (long)m; return true;
+            default: value = 0; return false;
         }
     }
 
@@ -181,17 +232,4 @@ internal sealed class ConfigReader
         _used.Add(key);
         return _values.TryGetValue(key, out value);
     }
-
-    private ArgumentException Bad(string key, string expected, object? v) =>
-        new($"Invalid value for `{key}` in the config of {_className}. Expected {expected}. Received: {Describe(v)}.", ParamName);
-
-    /// <summary>A config value as the messages show it.</summary>
-    public static string Describe(object? v) => v switch
-    {
-        null => "null",
-        string s => $"'{s}'",
-        double d => Py.Float(d),
-        bool b => b ? "true" : "false",
-        _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "?",
-    };
 }
