@@ -31,7 +31,8 @@ public static class Losses
     /// <returns>A new loss.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="identifier"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="semantics"/> is not a <see cref="LossSemantics"/> member.</exception>
-    /// <exception cref="ArgumentException">The name is unknown.</exception>
+    /// <exception cref="ArgumentException">The name is unknown; the message suggests the closest known names
+    /// ("Did you mean 'binary_crossentropy'?") and lists them all.</exception>
     public static Loss Get(string identifier, LossSemantics semantics = LossSemantics.Keras3)
     {
         ArgumentNullException.ThrowIfNull(identifier);
@@ -49,7 +50,8 @@ public static class Losses
     /// <exception cref="ArgumentNullException"><paramref name="className"/> or <paramref name="config"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="semantics"/> is not a <see cref="LossSemantics"/> member,
     /// or a value is out of the constructor's range (the exception names the constructor's parameter).</exception>
-    /// <exception cref="ArgumentException">The class is unknown (naming <paramref name="className"/>), or the config has a null, duplicate or unknown key, a value of the wrong type, or a reduction the semantics
+    /// <exception cref="ArgumentException">The class is unknown (naming <paramref name="className"/>, with the closest class
+    /// names), or the config has a null, duplicate or unknown key, a value of the wrong type, or a reduction the semantics
     /// rejects (<c>"auto"</c> under Keras 3), naming <paramref name="config"/>.</exception>
     public static Loss FromConfig(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null)
     {
@@ -109,7 +111,7 @@ public static class Losses
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="semantics"/> is neither null nor a <see cref="LossSemantics"/> member.</exception>
     /// <exception cref="ArgumentException">The JSON is malformed (the message gives the position), has a duplicate key (the
-    /// message gives the key and where), or names an unknown loss, key or value;
+    /// message gives the key and where), or names an unknown loss (the message suggests the closest names), key or value;
     /// every such exception names <paramref name="json"/>.</exception>
     public static Loss FromJson(string json, LossSemantics? semantics)
     {

@@ -44,6 +44,18 @@ internal static class Catalog
         ["huber_loss"] = "Huber",
     };
 
+    /// <summary>Keras loss names (SPEC E.1 and E.2 tables) that SharpLoss does not implement, for a clearer message.</summary>
+    private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
+    {
+        "Loss", "LossFunctionWrapper", "KLDivergence", "Poisson", "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy",
+        "SparseCategoricalFocalCrossentropy", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "CosineSimilarity",
+        "LogCosh", "Hinge", "SquaredHinge", "CategoricalHinge", "Dice", "Tversky", "Circle", "CTC", "CategoricalGeneralizedCrossEntropy",
+        "kl_divergence", "poisson", "binary_focal_crossentropy", "categorical_focal_crossentropy", "sparse_categorical_focal_crossentropy",
+        "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "cosine_similarity", "log_cosh", "hinge", "squared_hinge",
+        "categorical_hinge", "dice", "tversky", "circle", "ctc", "categorical_generalized_cross_entropy", "kld", "KLD", "mape", "MAPE",
+        "msle", "MSLE", "kullback_leibler_divergence", "logcosh", "cosine", "cosine_proximity",
+    };
+
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under Keras 3, sorted.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Classes.Keys.Concat(Keras3Names.Keys).Order(StringComparer.Ordinal)];
 
@@ -79,13 +91,39 @@ internal static class Catalog
         return FromConfig(cls, [], semantics);
     }
 
-    /// <summary>The error for a name <see cref="Resolve"/> does not know.</summary>
-    public static ArgumentException UnknownName(string identifier, LossSemantics semantics, string paramName) =>
-        new($"Could not interpret loss identifier: '{identifier}'. Expected one of: {string.Join(", ", NamesFor(semantics))}.", paramName);
+    /// <summary>The error for a name <see cref="Resolve"/> does not know, with the closest known names.</summary>
+    public static ArgumentException UnknownName(string identifier, LossSemantics semantics, string paramName)
+    {
+        IReadOnlyList<string> names = NamesFor(semantics);
+        string note = string.Empty;
+        if (semantics == LossSemantics.Keras3 && TfKeras2OnlyNames.ContainsKey(identifier))
+        {
+            note = $" '{identifier}' is a tf.keras 2 name, which Keras 3's get rejects: pass LossSemantics.TfKeras2 to accept it.";
+        }
+        else if (identifier.Equals("crossentropy", StringComparison.OrdinalIgnoreCase) || identifier.Equals("ce", StringComparison.OrdinalIgnoreCase))
+        {
+            note = $" '{identifier}' is accepted by Keras's Model.compile only, which picks 'binary_crossentropy', 'categorical_crossentropy' or " +
+                "'sparse_categorical_crossentropy' from the shapes; name one of them.";
+        }
+        else if (NotImplemented.Contains(identifier))
+        {
+            note = $" '{identifier}' is a Keras loss that SharpLoss does not implement.";
+        }
 
-    /// <summary>The error for a class name that is not in the table.</summary>
-    public static ArgumentException UnknownClass(string className, string paramName) =>
-        new($"Unknown loss class '{className}'. Expected one of: {string.Join(", ", ClassNames)}.", paramName);
+        string shown = Shown(identifier);
+        return new ArgumentException(
+            $"Could not interpret loss identifier: '{shown}'.{note}{NameSuggestions.DidYouMean(identifier, names)} Expected one of: {string.Join(", ", names)}.",
+            paramName);
+    }
+
+    /// <summary>The error for a class name that is not in the table, with the closest class names.</summary>
+    public static ArgumentException UnknownClass(string className, string paramName)
+    {
+        string note = NotImplemented.Contains(className) ? $" '{className}' is a Keras loss that SharpLoss does not implement." : string.Empty;
+        return new ArgumentException(
+            $"Unknown loss class '{Shown(className)}'.{note}{NameSuggestions.DidYouMean(className, ClassNames)} Expected one of: {string.Join(", ", ClassNames)}.",
+            paramName);
+    }
 
     /// <summary>
     /// <c>cls.from_config(config)</c>. With <paramref name="semantics"/> null, a config whose reduction is "auto" reads as
@@ -125,6 +163,9 @@ internal static class Catalog
             throw new ArgumentException($"Invalid config for {className}: {PlainMessage(e)}", configParam, e);
         }
     }
+
+    /// <summary>A name as the messages show it (clipped to 100 characters).</summary>
+    private static string Shown(string name) => name.Length <= 100 ? name : string.Concat(name.AsSpan(0, 100), "…");
 
     /// <summary>An exception's message without the framework's " (Parameter 'x')" suffix and "Actual value was" line.</summary>
     private static string PlainMessage(ArgumentException e)
