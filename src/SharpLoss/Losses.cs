@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Text.Json;
 using SharpLoss.Internals;
 using SharpLoss.Serialization;
 
@@ -31,155 +30,169 @@ public static class Losses
     /// <param name="semantics">Keras 3 (default) or tf.keras 2.x.</param>
     /// <returns>A new loss.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="identifier"/> is null.</exception>
-    /// <exception cref="ArgumentException">The name is unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="semantics"/> is not a <see cref="LossSemantics"/> member.</exception>
+    /// <exception cref="ArgumentException">The name is unknown; the message suggests the closest known names
+    /// ("Did you mean 'binary_crossentropy'?") and lists them all.</exception>
     public static Loss Get(string identifier, LossSemantics semantics = LossSemantics.Keras3)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        string? cls = Catalog.Resolve(identifier, semantics)
-            ?? throw new ArgumentException($"Could not interpret loss identifier: '{identifier}'. Expected one of: {string.Join(", ", Catalog.NamesFor(semantics))}.", nameof(identifier));
-        return Catalog.FromConfig(cls, [], semantics);
+        Catalog.CheckSemantics(semantics, nameof(semantics));
+        return Catalog.Get(identifier, semantics, nameof(identifier));
     }
 
     /// <summary><c>Loss.from_config</c> for a class given by name.</summary>
     /// <param name="className">The Keras class name, e.g. <c>"BinaryCrossentropy"</c>.</param>
-    /// <param name="config">The config (missing keys take their defaults; unknown keys throw).</param>
+    /// <param name="config">The config (missing keys take their defaults; unknown keys throw). Values are those of
+    /// <see cref="Loss.GetConfig"/>: strings, booleans, numbers (any .NET integer or floating-point type; an integral
+    /// value where an integer is expected) and null.</param>
     /// <param name="semantics">The semantics; by default tf.keras 2 when the config's reduction is <c>"auto"</c>, else Keras 3.</param>
     /// <returns>The loss.</returns>
-    /// <exception cref="ArgumentException">The class is unknown, or the config has an unknown key or invalid value.</exception>
-    public static Loss FromConfig(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        Catalog.FromConfig(className, config, semantics);
+    /// <exception cref="ArgumentNullException"><paramref name="className"/> or <paramref name="config"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="semantics"/> is not a <see cref="LossSemantics"/> member,
+    /// or a value is out of the constructor's range (the exception names the constructor's parameter).</exception>
+    /// <exception cref="ArgumentException">The class is unknown (naming <paramref name="className"/>, with the closest class
+    /// names), or the config has a null, duplicate or unknown key, a value of the wrong type, or a reduction the semantics
+    /// rejects (<c>"auto"</c> under Keras 3), naming <paramref name="config"/>.</exception>
+    public static Loss FromConfig(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null)
+    {
+        ArgumentNullException.ThrowIfNull(className);
+        ArgumentNullException.ThrowIfNull(config);
+        Catalog.CheckSemantics(semantics, nameof(semantics));
+        return Catalog.FromConfig(className, config, semantics);
+    }
 
     /// <summary>
-    /// <c>keras.losses.deserialize</c> from JSON: the Keras 3 envelope <c>{"module": "keras.losses", "class_name": …,
-    /// "config": {…}, "registered_name": null}</c>; the tf.keras 2 formats (legacy <c>{"class_name": …, "config": {…}}</c>,
-    /// or any config whose reduction is <c>"auto"</c>), which select <see cref="LossSemantics.TfKeras2"/>; a function
-    /// envelope (<c>"class_name": "function"</c>), a <c>LossFunctionWrapper</c>; or a bare JSON string naming a loss.
+    /// <c>keras.losses.deserialize</c> from JSON, with the semantics inferred from the envelope; the same as
+    /// <see cref="FromJson(string, LossSemantics?)"/> with a null semantics, whose remarks list the envelopes.
     /// </summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
-    /// <exception cref="ArgumentException">The JSON is malformed or names an unknown loss, key or value.</exception>
-    public static Loss FromJson(string json)
+    /// <exception cref="ArgumentException">The JSON is malformed or names an unknown loss, key or value (the exception names
+    /// <paramref name="json"/>).</exception>
+    public static Loss FromJson(string json) => FromJson(json, null);
+
+    /// <summary>
+    /// <c>keras.losses.deserialize</c> from JSON: the Keras 3 envelope <c>{"module": "keras.losses", "class_name": …,
+    /// "config": {…}, "registered_name": null}</c>; the tf.keras 2 formats (legacy <c>{"class_name": …, "config": {…}}</c>,
+    /// or any config whose reduction is <c>"auto"</c>); a function envelope (<c>"class_name": "function"</c>); a
+    /// <c>LossFunctionWrapper</c>; or a bare JSON string naming a loss (as Keras 3 saves <c>compile(loss="…")</c>).
+    /// </summary>
+    /// <remarks>
+    /// <para>How the semantics is chosen when <paramref name="semantics"/> is null (SPEC 0.2 and 0.10):</para>
+    /// <list type="table">
+    /// <listheader><term>JSON</term><description>Semantics</description></listheader>
+    /// <item><term>A bare string, e.g. <c>"binary_crossentropy"</c></term><description><see cref="LossSemantics.Keras3"/>
+    /// (resolved as <see cref="Get(string, LossSemantics)"/> does).</description></item>
+    /// <item><term>A class envelope with a <c>"module"</c> key</term><description><see cref="LossSemantics.Keras3"/>, unless
+    /// the config's reduction is <c>"auto"</c> (tf.keras 2's new format): then <see cref="LossSemantics.TfKeras2"/>.</description></item>
+    /// <item><term>A class envelope without <c>"module"</c> that has a <c>"config"</c> object (tf.keras 2's legacy
+    /// format)</term><description><see cref="LossSemantics.TfKeras2"/>.</description></item>
+    /// <item><term>A class envelope with neither <c>"module"</c> nor a <c>"config"</c> object (a class name only)</term>
+    /// <description><see cref="LossSemantics.Keras3"/>, unless its config's reduction is <c>"auto"</c>.</description></item>
+    /// <item><term>A function envelope, <c>{"class_name": "function", "config": "mean_squared_error", …}</c></term>
+    /// <description><see cref="LossSemantics.Keras3"/> (the function is resolved by name).</description></item>
+    /// <item><term>A <c>LossFunctionWrapper</c> envelope</term><description>As a class envelope: by its <c>"module"</c> key
+    /// and its config's reduction; <c>"fn"</c> (a name or a function envelope) picks the class.</description></item>
+    /// </list>
+    /// <para>A non-null <paramref name="semantics"/> overrides this for every form. The config is then read with that
+    /// semantics' rules: under <see cref="LossSemantics.Keras3"/> a reduction of <c>"auto"</c> is rejected (as Keras 3 rejects
+    /// it), under <see cref="LossSemantics.TfKeras2"/> <c>"mean"</c> and <c>"mean_with_sample_weight"</c> are rejected, and
+    /// so is a SparseCategoricalCrossentropy <c>"axis"</c> (tf.keras 2's class has none).</para>
+    /// <para>The JSON must be well formed (RFC 8259, plus Python's <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c>), with no
+    /// key repeated within an object and at most 64 levels of nesting. A <c>\uXXXX</c> escape of a lone surrogate is read
+    /// as that UTF-16 unit, so every name <see cref="Loss.ToJson"/> writes reads back exactly. Keys other than
+    /// <c>"module"</c>, <c>"class_name"</c>, <c>"config"</c> and <c>"registered_name"</c> at the top level are ignored, as
+    /// Keras ignores them.</para>
+    /// </remarks>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="semantics">Null to infer the semantics from the envelope (see the remarks), or the semantics to use.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="semantics"/> is neither null nor a <see cref="LossSemantics"/> member.</exception>
+    /// <exception cref="ArgumentException">The JSON is malformed (the message gives the position), has a duplicate key (the
+    /// message gives the key and where), or names an unknown loss (the message suggests the closest names), key or value;
+    /// every such exception names <paramref name="json"/>.</exception>
+    public static Loss FromJson(string json, LossSemantics? semantics)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new ArgumentException($"Expected a JSON loss config. Received malformed JSON: {e.Message}", nameof(json), e);
-        }
-
-        return FromElement(root);
+        Catalog.CheckSemantics(semantics, nameof(semantics));
+        return FromValue(JsonParser.Parse(json, nameof(json)), semantics);
     }
 
-    private static Loss FromElement(JsonElement root)
+    private static Loss FromValue(object? root, LossSemantics? semantics)
     {
-        if (root.ValueKind == JsonValueKind.String)
+        const string Param = "json";
+        if (root is string name)
         {
-            return Get(root.GetString()!, LossSemantics.TfKeras2);
+            return Catalog.Get(name, semantics ?? LossSemantics.Keras3, Param);
         }
 
-        if (root.ValueKind != JsonValueKind.Object)
+        if (root is not OrderedDictionary<string, object?> envelope)
         {
-            throw new ArgumentException($"Could not interpret loss identifier: expected a JSON object or string. Received: {root.ValueKind}.", "json");
+            throw new ArgumentException($"Could not interpret loss identifier: expected a JSON object or string. Received: {ConfigReader.Describe(root)}.", Param);
         }
 
-        if (!root.TryGetProperty("class_name", out JsonElement classElement) || classElement.ValueKind != JsonValueKind.String)
+        if (!envelope.TryGetValue("class_name", out object? classValue) || classValue is not string className)
         {
-            throw new ArgumentException($"Unknown `config` as a `dict`: a \"class_name\" string is required. Received: {root.GetRawText()}.", "json");
+            throw new ArgumentException(
+                $"Unknown `config` as a `dict`: a \"class_name\" string is required. Received: {(classValue is null ? "no class_name" : $"class_name={ConfigReader.Describe(classValue)}")}.", Param);
         }
 
-        string className = classElement.GetString()!;
-        bool hasModule = root.TryGetProperty("module", out JsonElement module);
-        if (hasModule && module.ValueKind == JsonValueKind.Null)
+        bool hasModule = envelope.TryGetValue("module", out object? module);
+        if (hasModule && module is null)
         {
-            throw new ArgumentException($"Cannot deserialize object of type `{className}`: its \"module\" is null (a custom class). Received: {root.GetRawText()}.", "json");
+            throw new ArgumentException($"Cannot deserialize object of type `{className}`: its \"module\" is null (a custom class). Register it in Keras, or give the module of a built-in loss.", Param);
         }
 
-        root.TryGetProperty("config", out JsonElement configElement);
+        if (hasModule && module is not string)
+        {
+            throw new ArgumentException($"Expected \"module\" to be a string. Received: module={ConfigReader.Describe(module)}.", Param);
+        }
+
+        envelope.TryGetValue("config", out object? config);
         if (className == "function")
         {
-            string? fn = configElement.ValueKind == JsonValueKind.String ? configElement.GetString() : null;
-            return fn is null
-                ? throw new ArgumentException($"A function envelope needs its name as \"config\". Received: {root.GetRawText()}.", "json")
-                : Get(fn);
+            return config is string fn
+                ? Catalog.Get(fn, semantics ?? LossSemantics.Keras3, Param)
+                : throw new ArgumentException($"A function envelope needs the function's name as \"config\". Received: config={ConfigReader.Describe(config)}.", Param);
         }
 
-        if (configElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
+        if (config is not (null or OrderedDictionary<string, object?>))
         {
-            throw new ArgumentException($"Expected \"config\" to be a JSON object. Received: {configElement.GetRawText()}.", "json");
+            throw new ArgumentException($"Expected \"config\" of {className} to be a JSON object. Received: config={ConfigReader.Describe(config)}.", Param);
         }
 
-        var config = configElement.ValueKind == JsonValueKind.Object ? ToPairs(configElement) : [];
-        LossSemantics semantics = !hasModule || ConfigReader.LooksTfKeras2(config) ? LossSemantics.TfKeras2 : LossSemantics.Keras3;
+        var pairs = config as OrderedDictionary<string, object?> ?? [];
+        LossSemantics s = semantics
+            ?? ((!hasModule && config is not null) || ConfigReader.LooksTfKeras2(pairs) ? LossSemantics.TfKeras2 : LossSemantics.Keras3);
 
-        if (className == "LossFunctionWrapper")
-        {
-            return FromWrapper(config, semantics);
-        }
-
-        if (!Catalog.IsClass(className))
-        {
-            throw new ArgumentException($"Unknown loss class '{className}'. Expected one of: {string.Join(", ", Catalog.Names.Where(Catalog.IsClass))}.", "json");
-        }
-
-        return Catalog.FromConfig(className, config, semantics);
+        return className == "LossFunctionWrapper"
+            ? FromWrapper(pairs, s)
+            : Catalog.FromConfig(className, pairs, s, Param, Param);
     }
 
-    private static Loss FromWrapper(List<KeyValuePair<string, object?>> config, LossSemantics semantics)
+    private static Loss FromWrapper(OrderedDictionary<string, object?> config, LossSemantics semantics)
     {
-        string? fn = null;
-        var rest = new List<KeyValuePair<string, object?>>();
-        foreach (KeyValuePair<string, object?> kv in config)
+        const string Param = "json";
+        if (!config.TryGetValue("fn", out object? fnValue))
         {
-            if (kv.Key == "fn")
-            {
-                fn = kv.Value switch
-                {
-                    string s => s,
-                    OrderedDictionary<string, object?> d when d.TryGetValue("config", out object? name) => name as string,
-                    _ => null,
-                };
-            }
-            else
-            {
-                rest.Add(kv);
-            }
+            throw new ArgumentException("A LossFunctionWrapper config needs \"fn\" naming a loss function. Received: no \"fn\".", Param);
         }
 
-        string cls = (fn is null ? null : Catalog.Resolve(fn, semantics))
-            ?? throw new ArgumentException($"A LossFunctionWrapper config needs \"fn\" naming a known loss function. Received: fn={fn ?? "null"}.", "json");
-        return Catalog.FromConfig(cls, rest, semantics);
-    }
-
-    private static List<KeyValuePair<string, object?>> ToPairs(JsonElement obj)
-    {
-        var list = new List<KeyValuePair<string, object?>>();
-        foreach (JsonProperty p in obj.EnumerateObject())
+        string fn = fnValue switch
         {
-            list.Add(new(p.Name, ToValue(p.Value)));
-        }
+            string s => s,
+            OrderedDictionary<string, object?> d when d.TryGetValue("config", out object? name) && name is string s
+                && (!d.TryGetValue("class_name", out object? kind) || kind is "function") => s,
+            _ => throw new ArgumentException(
+                $"A LossFunctionWrapper config needs \"fn\" to be a function name or a function envelope ({{\"class_name\": \"function\", \"config\": \"<name>\", …}}). Received: fn={ConfigReader.Describe(fnValue)}.",
+                Param),
+        };
 
-        return list;
+        string cls = Catalog.Resolve(fn, semantics) ?? throw Catalog.UnknownName(fn, semantics, Param);
+        return Catalog.FromConfig(cls, config.Where(kv => kv.Key != "fn").ToList(), semantics, Param, Param);
     }
-
-    private static object? ToValue(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.Null => null,
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => IsIntegerLiteral(e.GetRawText()) && e.TryGetInt64(out long l) ? l : e.GetDouble(),
-        JsonValueKind.Array => e.EnumerateArray().Select(ToValue).ToList(),
-        JsonValueKind.Object => new OrderedDictionary<string, object?>(ToPairs(e)),
-        _ => null,
-    };
-
-    private static bool IsIntegerLiteral(string raw) => raw.AsSpan().IndexOfAny(".eE") < 0;
 
     // ---- Function forms: keras.losses.<name>(y_true, y_pred, ...) -> unreduced per-sample loss ----
 

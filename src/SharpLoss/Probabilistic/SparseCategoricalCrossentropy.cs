@@ -86,18 +86,13 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
     internal static SparseCategoricalCrossentropy Read(ConfigReader r)
     {
-        long? ignore = r.NullableLong("ignore_class");
-        if (ignore is < int.MinValue or > int.MaxValue)
-        {
-            throw new ArgumentException($"Invalid value for `ignore_class` in the config of SparseCategoricalCrossentropy. Expected a 32-bit integer or null. Received: {ignore}.", "config");
-        }
-
+        // label_smoothing (an extension) is written whenever it is non-zero, under either semantics, so both read it.
         bool keras3 = r.Semantics == LossSemantics.Keras3;
         var loss = new SparseCategoricalCrossentropy(
-            r.Bool("from_logits", false), (int?)ignore, r.Reduction(), keras3 ? r.Int("axis", -1) : -1, r.Name(), keras3 ? r.Double("label_smoothing", 0) : 0, r.Semantics);
-        r.Done(r.Semantics == LossSemantics.TfKeras2
-            ? ["reduction", "name", "from_logits", "ignore_class"]
-            : ["name", "reduction", "from_logits", "ignore_class", "axis", "label_smoothing"]);
+            r.Bool("from_logits", false), r.NullableInt("ignore_class"), r.Reduction(), keras3 ? r.Int("axis", -1) : -1, r.Name(), r.Double("label_smoothing", 0), r.Semantics);
+        r.Done(keras3
+            ? ["name", "reduction", "from_logits", "ignore_class", "axis", "label_smoothing"]
+            : ["reduction", "name", "from_logits", "ignore_class", "label_smoothing"]);
         return loss;
     }
 

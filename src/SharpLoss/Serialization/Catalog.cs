@@ -44,15 +44,39 @@ internal static class Catalog
         ["huber_loss"] = "Huber",
     };
 
+    /// <summary>Keras loss names (SPEC E.1 and E.2 tables) that SharpLoss does not implement, for a clearer message.</summary>
+    private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
+    {
+        "Loss", "LossFunctionWrapper", "KLDivergence", "Poisson", "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy",
+        "SparseCategoricalFocalCrossentropy", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "CosineSimilarity",
+        "LogCosh", "Hinge", "SquaredHinge", "CategoricalHinge", "Dice", "Tversky", "Circle", "CTC", "CategoricalGeneralizedCrossEntropy",
+        "kl_divergence", "poisson", "binary_focal_crossentropy", "categorical_focal_crossentropy", "sparse_categorical_focal_crossentropy",
+        "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "cosine_similarity", "log_cosh", "hinge", "squared_hinge",
+        "categorical_hinge", "dice", "tversky", "circle", "ctc", "categorical_generalized_cross_entropy", "kld", "KLD", "mape", "MAPE",
+        "msle", "MSLE", "kullback_leibler_divergence", "logcosh", "cosine", "cosine_proximity",
+    };
+
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under Keras 3, sorted.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Classes.Keys.Concat(Keras3Names.Keys).Order(StringComparer.Ordinal)];
 
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under tf.keras 2, sorted.</summary>
     public static IReadOnlyList<string> TfKeras2Names { get; } = [.. Names.Concat(TfKeras2OnlyNames.Keys).Order(StringComparer.Ordinal)];
 
+    /// <summary>The class names, sorted.</summary>
+    public static IReadOnlyList<string> ClassNames { get; } = [.. Classes.Keys.Order(StringComparer.Ordinal)];
+
     public static IReadOnlyList<string> NamesFor(LossSemantics semantics) => semantics == LossSemantics.TfKeras2 ? TfKeras2Names : Names;
 
     public static bool IsClass(string name) => Classes.ContainsKey(name);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a value that is not a <see cref="LossSemantics"/> member.</summary>
+    public static void CheckSemantics(LossSemantics? semantics, string paramName)
+    {
+        if (semantics is { } s && s is not (LossSemantics.Keras3 or LossSemantics.TfKeras2))
+        {
+            throw new ArgumentOutOfRangeException(paramName, s, $"Expected LossSemantics.Keras3, LossSemantics.TfKeras2 or null. Received: {(int)s}.");
+        }
+    }
 
     /// <summary>The class a name resolves to under <paramref name="semantics"/>, or null.</summary>
     public static string? Resolve(string identifier, LossSemantics semantics) =>
@@ -60,23 +84,105 @@ internal static class Catalog
         : Keras3Names.GetValueOrDefault(identifier)
         ?? (semantics == LossSemantics.TfKeras2 ? TfKeras2OnlyNames.GetValueOrDefault(identifier) : null);
 
-    public static Loss FromConfig(string className, IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics)
+    /// <summary><c>keras.losses.get(name)</c>: a default instance of the class <paramref name="identifier"/> names.</summary>
+    public static Loss Get(string identifier, LossSemantics semantics, string paramName)
     {
-        ArgumentNullException.ThrowIfNull(className);
-        ArgumentNullException.ThrowIfNull(config);
-        if (!Classes.TryGetValue(className, out Func<ConfigReader, Loss>? read))
+        string cls = Resolve(identifier, semantics) ?? throw UnknownName(identifier, semantics, paramName);
+        return FromConfig(cls, [], semantics);
+    }
+
+    /// <summary>The error for a name <see cref="Resolve"/> does not know, with the closest known names.</summary>
+    public static ArgumentException UnknownName(string identifier, LossSemantics semantics, string paramName)
+    {
+        IReadOnlyList<string> names = NamesFor(semantics);
+        string note = string.Empty;
+        if (semantics == LossSemantics.Keras3 && TfKeras2OnlyNames.ContainsKey(identifier))
         {
-            throw new ArgumentException($"Unknown loss class '{className}'. Expected one of: {string.Join(", ", Classes.Keys)}.", nameof(className));
+            note = $" '{identifier}' is a tf.keras 2 name, which Keras 3's get rejects: pass LossSemantics.TfKeras2 to accept it.";
+        }
+        else if (identifier.Equals("crossentropy", StringComparison.OrdinalIgnoreCase) || identifier.Equals("ce", StringComparison.OrdinalIgnoreCase))
+        {
+            note = $" '{identifier}' is accepted by Keras's Model.compile only, which picks 'binary_crossentropy', 'categorical_crossentropy' or " +
+                "'sparse_categorical_crossentropy' from the shapes; name one of them.";
+        }
+        else if (NotImplemented.Contains(identifier))
+        {
+            note = $" '{identifier}' is a Keras loss that SharpLoss does not implement.";
         }
 
-        var list = config.ToList();
+        string shown = Shown(identifier);
+        return new ArgumentException(
+            $"Could not interpret loss identifier: '{shown}'.{note}{NameSuggestions.DidYouMean(identifier, names)} Expected one of: {string.Join(", ", names)}.",
+            paramName);
+    }
+
+    /// <summary>The error for a class name that is not in the table, with the closest class names.</summary>
+    public static ArgumentException UnknownClass(string className, string paramName)
+    {
+        string note = NotImplemented.Contains(className) ? $" '{className}' is a Keras loss that SharpLoss does not implement." : string.Empty;
+        return new ArgumentException(
+            $"Unknown loss class '{Shown(className)}'.{note}{NameSuggestions.DidYouMean(className, ClassNames)} Expected one of: {string.Join(", ", ClassNames)}.",
+            paramName);
+    }
+
+    /// <summary>
+    /// <c>cls.from_config(config)</c>. With <paramref name="semantics"/> null, a config whose reduction is "auto" reads as
+    /// tf.keras 2, any other as Keras 3. Errors name <paramref name="classParam"/> (unknown class) or
+    /// <paramref name="configParam"/> (keys and values); when <paramref name="configParam"/> is <c>json</c>, a constructor's
+    /// own <see cref="ArgumentException"/> (for example a label smoothing outside [0, 1]) is rethrown naming it too.
+    /// </summary>
+    public static Loss FromConfig(
+        string className,
+        IEnumerable<KeyValuePair<string, object?>> config,
+        LossSemantics? semantics,
+        string classParam = "className",
+        string configParam = "config")
+    {
+        ArgumentNullException.ThrowIfNull(className, classParam);
+        ArgumentNullException.ThrowIfNull(config, configParam);
+        CheckSemantics(semantics, nameof(semantics));
+        if (!Classes.TryGetValue(className, out Func<ConfigReader, Loss>? read))
+        {
+            throw UnknownClass(className, classParam);
+        }
+
+        var list = config as IReadOnlyCollection<KeyValuePair<string, object?>> ?? config.ToList();
         LossSemantics s = semantics ?? (ConfigReader.LooksTfKeras2(list) ? LossSemantics.TfKeras2 : LossSemantics.Keras3);
-        var reader = new ConfigReader(className, list, s);
+        var reader = new ConfigReader(className, list, s, configParam);
         if (s == LossSemantics.TfKeras2)
         {
             reader.Ignore("fn");
         }
 
-        return read(reader);
+        try
+        {
+            return read(reader);
+        }
+        catch (ArgumentException e) when (configParam == "json" && e.ParamName != configParam)
+        {
+            throw new ArgumentException($"Invalid config for {className}: {PlainMessage(e)}", configParam, e);
+        }
+    }
+
+    /// <summary>A name as the messages show it (clipped to 100 characters).</summary>
+    private static string Shown(string name) => name.Length <= 100 ? name : string.Concat(name.AsSpan(0, 100), "…");
+
+    /// <summary>An exception's message without the framework's " (Parameter 'x')" suffix and "Actual value was" line.</summary>
+    private static string PlainMessage(ArgumentException e)
+    {
+        string message = e.Message;
+        if (e is ArgumentOutOfRangeException { ActualValue: not null })
+        {
+            int line = message.LastIndexOf(Environment.NewLine, StringComparison.Ordinal);
+            message = line >= 0 ? message[..line] : message;
+        }
+
+        if (e.ParamName is { Length: > 0 } param && message.EndsWith($"'{param}')", StringComparison.Ordinal))
+        {
+            int suffix = message.LastIndexOf(" (", StringComparison.Ordinal);
+            message = suffix >= 0 ? message[..suffix] : message;
+        }
+
+        return message;
     }
 }

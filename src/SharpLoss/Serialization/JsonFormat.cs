@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using SharpLoss.Internals;
 
@@ -17,7 +18,7 @@ internal static class JsonFormat
         }
 
         sb.Append("\"class_name\": ");
-        String(sb, className);
+        WriteString(sb, className);
         sb.Append(", \"config\": ");
         Value(sb, config);
         if (!legacy)
@@ -46,7 +47,7 @@ internal static class JsonFormat
                 sb.Append(b ? "true" : "false");
                 break;
             case string s:
-                String(sb, s);
+                WriteString(sb, s);
                 break;
             case double d:
                 sb.Append(Py.Float(d));
@@ -54,7 +55,7 @@ internal static class JsonFormat
             case float f:
                 sb.Append(Py.Float(f));
                 break;
-            case int or long:
+            case int or long or BigInteger:
                 sb.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
                 break;
             case OrderedDictionary<string, object?> dict:
@@ -68,7 +69,7 @@ internal static class JsonFormat
                     }
 
                     first = false;
-                    String(sb, kv.Key);
+                    WriteString(sb, kv.Key);
                     sb.Append(": ");
                     Value(sb, kv.Value);
                 }
@@ -96,7 +97,9 @@ internal static class JsonFormat
         }
     }
 
-    private static void String(StringBuilder sb, string s)
+    /// <summary>Writes <paramref name="s"/> as a JSON string literal, escaped as <c>json.dumps</c> does (ASCII only; every
+    /// other UTF-16 unit, a lone surrogate included, as <c>\uXXXX</c>).</summary>
+    public static void WriteString(StringBuilder sb, string s)
     {
         sb.Append('"');
         foreach (char c in s)

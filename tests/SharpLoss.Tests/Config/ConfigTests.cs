@@ -358,8 +358,11 @@ public class ConfigTests
         Assert.DoesNotContain("huber_loss", Losses.Names);
         Assert.Equal(Losses.Names.Count + 1, Losses.TfKeras2Names.Count);
 
-        // A bare JSON string is a tf.keras 2 legacy identifier (Losses.FromJson), so it resolves there too.
-        Assert.IsType<Huber>(Losses.FromJson("\"huber_loss\""));
+        // A bare JSON string is a Keras 3 identifier (SPEC 0.10), so "huber_loss" resolves only when tf.keras 2 is asked for.
+        var bare = Assert.ThrowsAny<ArgumentException>(() => Losses.FromJson("\"huber_loss\""));
+        Assert.Equal("json", bare.ParamName);
+        var tfkBare = Assert.IsType<Huber>(Losses.FromJson("\"huber_loss\"", LossSemantics.TfKeras2));
+        Assert.Equal(LossSemantics.TfKeras2, tfkBare.Semantics);
 
         // The Keras 3 function envelope resolves with Keras 3's table: "huber" yes, "huber_loss" no.
         Assert.IsType<Huber>(Losses.FromJson("{\"module\": \"builtins\", \"class_name\": \"function\", \"config\": \"huber\", \"registered_name\": \"function\"}"));
