@@ -110,7 +110,7 @@ public abstract partial class Loss
         var a = Args(yTrue, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
         a.Gradient = grad;
         float v = Run(ref a, out _);
-        return (v, Tensor.Create(grad, yPred.Shape.Rank == 0 ? [1] : yPred.Shape.ToNintArray()));
+        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
     }
 
     /// <inheritdoc cref="ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
@@ -120,11 +120,15 @@ public abstract partial class Loss
         var a = Args(yTrue, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
         a.Gradient = grad;
         double v = Run(ref a, out _);
-        return (v, Tensor.Create(grad, yPred.Shape.Rank == 0 ? [1] : yPred.Shape.ToNintArray()));
+        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
     }
 
     /// <summary>The reduced loss, writing its gradient with respect to <paramref name="yPred"/> into a caller's buffer
     /// (row-major, <paramref name="yPred"/>'s size). Allocation-free for dense inputs.</summary>
+    /// <remarks>The buffer may be <paramref name="yPred"/>'s own memory (the same start and length): the predictions are
+    /// then overwritten by the gradient, and the value and gradient are bit for bit those of a separate buffer, which
+    /// saves a buffer the size of the predictions (a vocabulary-sized softmax, say). A buffer that overlaps
+    /// <paramref name="yPred"/> only in part, or overlaps another argument, is not supported.</remarks>
     /// <param name="yTrue">Ground truth.</param>
     /// <param name="yPred">Predictions.</param>
     /// <param name="gradient">Receives ∂loss/∂yPred.</param>
@@ -164,7 +168,7 @@ public abstract partial class Loss
     {
         var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
         BackwardInto(yTrue, yPred, upstream, grad, sampleWeight, mask);
-        return Tensor.Create(grad, yPred.Shape.Rank == 0 ? [1] : yPred.Shape.ToNintArray());
+        return Tensor.Create(grad, yPred.Shape.TensorLengths());
     }
 
     /// <inheritdoc cref="Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
@@ -172,11 +176,13 @@ public abstract partial class Loss
     {
         var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
         BackwardInto(yTrue, yPred, upstream, grad, sampleWeight, mask);
-        return Tensor.Create(grad, yPred.Shape.Rank == 0 ? [1] : yPred.Shape.ToNintArray());
+        return Tensor.Create(grad, yPred.Shape.TensorLengths());
     }
 
     /// <summary>The vector-Jacobian product of <see cref="Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
     /// written into a caller's buffer.</summary>
+    /// <remarks>As for <see cref="ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>,
+    /// the buffer may be <paramref name="yPred"/>'s own memory.</remarks>
     /// <param name="yTrue">Ground truth.</param>
     /// <param name="yPred">Predictions.</param>
     /// <param name="upstream">∂(something)/∂result.</param>

@@ -142,7 +142,13 @@ public readonly ref struct LossInput<T>
         Span<int> dims = stackalloc int[lengths.Length];
         for (int i = 0; i < lengths.Length; i++)
         {
-            dims[i] = checked((int)lengths[i]);
+            if (lengths[i] > int.MaxValue)
+            {
+                // Possible beside an empty axis: the receiving method rejects it, naming the argument.
+                return new(InputKind.HugeDimension, default!, 0);
+            }
+
+            dims[i] = (int)lengths[i];
         }
 
         int count = checked((int)span.FlattenedLength);
@@ -183,4 +189,5 @@ internal enum InputKind
     Scalar,
     Tensor,
     BadRank,
+    HugeDimension,
 }

@@ -205,7 +205,7 @@ public abstract partial class Loss
                     Execute(ref b);
                     var values = new T[checked((int)plan.ValuesShape.Count)];
                     plan.WriteValues(perSample, values);
-                    tensor = Tensor.Create(values, plan.ValuesShape.Rank == 0 ? [1] : plan.ValuesShape.ToNintArray());
+                    tensor = Tensor.Create(values, plan.ValuesShape.TensorLengths());
                     return values.Length == 1 ? values[0] : T.Zero;
 
                 default:

@@ -15,13 +15,24 @@ internal struct Layout
     public bool BroadcastYTrue;
 
     /// <summary>The layout of a tensor reduced over <paramref name="axis"/> (already resolved).</summary>
-    public static Layout AroundAxis(in Shape pred, int axis) => new()
+    /// <exception cref="ArgumentException">The per-sample losses would not fit in an array (an empty axis beside large ones).</exception>
+    public static Layout AroundAxis(in Shape pred, int axis)
     {
-        LossShape = pred.RemoveAxis(axis),
-        Outer = checked((int)pred.Product(0, axis)),
-        D = pred[axis],
-        Inner = checked((int)pred.Product(axis + 1, pred.Rank)),
-    };
+        Shape losses = pred.RemoveAxis(axis);
+        if (!losses.FitsInArray)
+        {
+            throw new ArgumentException(
+                $"Expected at most {Array.MaxLength} per-sample losses. Received: yPred of shape {pred}, whose per-sample losses have shape {losses}.", "yPred");
+        }
+
+        return new()
+        {
+            LossShape = losses,
+            Outer = (int)pred.Product(0, axis),
+            D = pred[axis],
+            Inner = (int)pred.Product(axis + 1, pred.Rank),
+        };
+    }
 }
 
 /// <summary>Test hook: forces the scalar kernel paths on the calling thread.</summary>

@@ -133,6 +133,10 @@ internal struct Shape : IEquatable<Shape>
         return a;
     }
 
+    /// <summary>The lengths of a <see cref="System.Numerics.Tensors.Tensor{T}"/> of this shape: System.Numerics.Tensors has
+    /// no rank-0 tensor, so a scalar is [1].</summary>
+    public readonly nint[] TensorLengths() => Rank == 0 ? [1] : ToNintArray();
+
     public readonly nint[] ToNintArray()
     {
         var a = new nint[Rank];

@@ -22,6 +22,8 @@ internal static class Throw
                 throw new ArgumentNullException(argument, $"`{argument}` is required. Received: nothing (default).");
             case InputKind.BadRank:
                 throw new ArgumentException($"Expected `{argument}` of rank at most {Shape.MaxRank}. Received: rank {input.BadRank}.", argument);
+            case InputKind.HugeDimension:
+                throw HugeDimension(argument);
             case InputKind.Scalar when !allowScalar:
                 throw new ArgumentException($"Expected `{argument}` to be an array or tensor. Received: a scalar.", argument);
             default:
@@ -40,7 +42,15 @@ internal static class Throw
         {
             throw new ArgumentException($"Expected `{argument}` of rank at most {Shape.MaxRank}. Received: rank {input.BadRank}.", argument);
         }
+
+        if (input.Kind == InputKind.HugeDimension)
+        {
+            throw HugeDimension(argument);
+        }
     }
+
+    private static ArgumentException HugeDimension(string argument) =>
+        new($"Expected `{argument}` with dimensions of at most {int.MaxValue}. Received: a tensor with a larger dimension (beside an empty one).", argument);
 
     /// <summary>Label smoothing must lie in [0, 1].</summary>
     public static double LabelSmoothing(double value, string argument = "labelSmoothing")

@@ -152,7 +152,7 @@ public static class Nn
             WeightName = "weights",
         };
         op.Run(ref a, out _);
-        return Tensor.Create(grad, logits.Shape.ToNintArray());
+        return Tensor.Create(grad, logits.Shape.TensorLengths());
     }
 
     private static Tensor<T> Sparse<T>(LossInput<int> y32, LossInput<long> y64, LabelKind kind, LossInput<T> logits, LossInput<T> upstream, CallMode mode)
@@ -178,7 +178,7 @@ public static class Nn
         var grad = new T[logits.Data.Length];
         a.Gradient = grad;
         SparseOp.Run(ref a, out _);
-        return Tensor.Create(grad, logits.Shape.ToNintArray());
+        return Tensor.Create(grad, logits.Shape.TensorLengths());
     }
 
     private static Tensor<T> Weighted<T>(LossInput<T> labels, LossInput<T> logits, LossInput<T> posWeight, LossInput<T> upstream, bool gradient)
@@ -220,7 +220,7 @@ public static class Nn
             result[i] = gradient ? g * u : l;
         }
 
-        return Tensor.Create(result, logits.Shape.ToNintArray());
+        return Tensor.Create(result, logits.Shape.TensorLengths());
     }
 
     private static T CheckPosWeight<T>(T q)

@@ -222,7 +222,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
     {
         var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
         float v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.ToNintArray()));
+        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
     }
 
     /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
@@ -230,7 +230,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
     {
         var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
         float v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.ToNintArray()));
+        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
     }
 
     /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
@@ -238,7 +238,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
     {
         var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
         double v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.ToNintArray()));
+        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
     }
 
     /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
@@ -246,7 +246,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
     {
         var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
         double v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.ToNintArray()));
+        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
     }
 
     /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
@@ -289,7 +289,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
         a.Upstream = upstream;
         a.Gradient = grad;
         Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.ToNintArray());
+        return Tensor.Create(grad, yPred.Shape.TensorLengths());
     }
 
     /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
@@ -300,7 +300,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
         a.Upstream = upstream;
         a.Gradient = grad;
         Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.ToNintArray());
+        return Tensor.Create(grad, yPred.Shape.TensorLengths());
     }
 
     /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
@@ -311,7 +311,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
         a.Upstream = upstream;
         a.Gradient = grad;
         Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.ToNintArray());
+        return Tensor.Create(grad, yPred.Shape.TensorLengths());
     }
 
     /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
@@ -322,7 +322,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
         a.Upstream = upstream;
         a.Gradient = grad;
         Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.ToNintArray());
+        return Tensor.Create(grad, yPred.Shape.TensorLengths());
     }
 
     internal static CallArgs<T> Sparse<T>(LossInput<int> y32, LossInput<long> y64, LabelKind kind, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask, CallMode mode)

@@ -216,6 +216,29 @@ public class HardeningTests
         Assert.Equal("sampleWeight", ew.ParamName);
     }
 
+    /// <summary>An empty axis beside large ones: a tensor with a dimension beyond int, and per-sample losses of
+    /// 65536 × 65536 (an empty class axis), are rejected naming the argument (not an OverflowException).</summary>
+    [Fact]
+    public void EmptyAxisBesideHugeOnes_ThrowsArgumentException()
+    {
+        long big = 3_000_000_000L;
+        Tensor<float> huge = Tensor.Create(Array.Empty<float>(), [0, (nint)big]);
+        var e = Assert.Throws<ArgumentException>(() => new MeanSquaredError().Compute(huge, huge));
+        Assert.Equal("yTrue", e.ParamName);
+        var e2 = Assert.Throws<ArgumentException>(() => new MeanSquaredError().Compute(new LossInput<float>([], 65536, 65536, 0), new LossInput<float>([], 65536, 65536, 0)));
+        Assert.Equal("yPred", e2.ParamName);
+        Assert.Contains("(65536, 65536)", e2.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A rank-0 input to tf.nn's element-wise gradient: one element, so one gradient element,
+    /// σ(0) − 1 = −0.5, returned as shape [1] (System.Numerics.Tensors has no rank-0 tensor).</summary>
+    [Fact]
+    public void RankZeroLogits_GradientHasOneElement()
+    {
+        Tensor<float> g = Nn.SigmoidCrossEntropyWithLogitsGradient(new LossInput<float>([1f]), new LossInput<float>([0f]));
+        Assert.Equal([-0.5f], g.ToArray());
+    }
+
     // ------------------------------------------------------------------ float overflow inside the sums
 
     /// <summary>
