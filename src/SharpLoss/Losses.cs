@@ -99,8 +99,8 @@ public static class Losses
     /// semantics' rules: under <see cref="LossSemantics.Keras3"/> a reduction of <c>"auto"</c> is rejected (as Keras 3 rejects
     /// it), under <see cref="LossSemantics.TfKeras2"/> <c>"mean"</c> and <c>"mean_with_sample_weight"</c> are rejected, and
     /// so is a SparseCategoricalCrossentropy <c>"axis"</c> (tf.keras 2's class has none).</para>
-    /// <para>The JSON must be well formed (RFC 8259, plus Python's <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c>), with no
-    /// key repeated within an object and at most 64 levels of nesting. A <c>\uXXXX</c> escape of a lone surrogate is read
+    /// <para>The JSON must be well formed (RFC 8259, read by System.Text.Json; Python's <c>NaN</c> and <c>Infinity</c> tokens
+    /// are rejected, and no valid config holds them), with no key repeated within an object and at most 64 levels of nesting. A <c>\uXXXX</c> escape of a lone surrogate is read
     /// as that UTF-16 unit, so every name <see cref="Loss.ToJson"/> writes reads back exactly. Keys other than
     /// <c>"module"</c>, <c>"class_name"</c>, <c>"config"</c> and <c>"registered_name"</c> at the top level are ignored, as
     /// Keras ignores them.</para>
@@ -117,7 +117,7 @@ public static class Losses
     {
         ArgumentNullException.ThrowIfNull(json);
         Catalog.CheckSemantics(semantics, nameof(semantics));
-        return FromValue(JsonParser.Parse(json, nameof(json)), semantics);
+        return FromValue(JsonLoader.Parse(json, nameof(json)), semantics);
     }
 
     private static Loss FromValue(object? root, LossSemantics? semantics)

@@ -33,7 +33,7 @@ internal sealed class ConfigReader
 
             if (!_values.TryAdd(kv.Key, kv.Value))
             {
-                throw new ArgumentException($"Duplicate key {JsonParser.Quote(kv.Key)} in the config of {className}: a key may appear only once.", paramName);
+                throw new ArgumentException($"Duplicate key {JsonFormat.Quote(kv.Key)} in the config of {className}: a key may appear only once.", paramName);
             }
 
             _keys.Add(kv.Key);
@@ -177,8 +177,8 @@ internal sealed class ConfigReader
             {
                 string semantics = Semantics == LossSemantics.TfKeras2 ? " (tf.keras 2.x)" : string.Empty;
                 throw new ArgumentException(
-                    $"Unknown key {JsonParser.Quote(key)} in the config of {_className}{semantics}. Expected keys: {string.Join(", ", accepted)}. " +
-                    $"Received: {string.Join(", ", _keys.Select(JsonParser.Quote))}.",
+                    $"Unknown key {JsonFormat.Quote(key)} in the config of {_className}{semantics}. Expected keys: {string.Join(", ", accepted)}. " +
+                    $"Received: {string.Join(", ", _keys.Select(JsonFormat.Quote))}.",
                     ParamName);
             }
         }

@@ -129,4 +129,13 @@ internal static class JsonFormat
 
         sb.Append('"');
     }
+
+    /// <summary>A key or string as the messages show it: in double quotes, escaped as JSON, clipped to 100 characters.</summary>
+    public static string Quote(string s)
+    {
+        string shown = s.Length <= 100 ? s : string.Concat(s.AsSpan(0, 100), "…");
+        var sb = new StringBuilder();
+        WriteString(sb, shown);
+        return sb.ToString();
+    }
 }

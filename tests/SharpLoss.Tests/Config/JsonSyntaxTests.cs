@@ -1,8 +1,8 @@
 // Losses.FromJson on text that is not well-formed JSON, and on strings with lone UTF-16 surrogates.
 // The writer escapes every non-ASCII UTF-16 unit as \uXXXX, as Python's json.dumps (ensure_ascii=True) does, lone
 // surrogates included: json.dumps("a\ud800b") == '"a\\ud800b"', and json.loads reads it back as "a\ud800b".
-// RFC 8259 is the grammar; Python's json.loads also reads NaN, Infinity and -Infinity. RFC 8259 leaves duplicate
-// names undefined (Python keeps the last one); SharpLoss rejects them.
+// RFC 8259 is the grammar; Python's json.loads also reads NaN, Infinity and -Infinity, but no valid config holds them,
+// so SharpLoss rejects them. RFC 8259 leaves duplicate names undefined (Python keeps the last one); SharpLoss rejects them.
 // Cases are looped in facts rather than theory rows: xunit stores attribute strings as UTF-8, which has no lone surrogates.
 
 using System.Text;
@@ -119,6 +119,7 @@ public class JsonSyntaxTests
             "\"new\nline\"", "\"\0\"", "\ud800", "\"\ud800\"", "\"\udc00\"", "\"x\ud83d\"", "\"\ude00\ud83d\"", HuberHead + "\"\udfff\"" + HuberTail,
             "\ufeff\"mse\"", "\u00a0\"mse\"", "\"mse\"\u2028", "\0", deepArrays, deepInConfig, "01", "-01", "1.", ".5", "-", "+1", "1e",
             "1e+", "1.e5", "0x10", "1_000", "--1", "- 1", "tru", "nul", "True", "None", "nan", "inf", "-inf", "Infinit", "NaNa",
+            "NaN", "Infinity", "-Infinity",
             "/* c */ \"mse\"", "\"mse\" // c", "# c\n\"mse\"", "{\"class_name\": \"Huber\", \"config\": {\"delta\": 1.0,}}",
             HuberHead + "\"n\"" + ", \"delta\": 01}" + ", \"registered_name\": null}", "{\"class_name\": \"Huber\"}}", "{\"a\" : 1 : 2}",
             "\"\\ud800\\\"", "[\"a\" \"b\"]", "{\"class_name\": \"Huber\", \"config\": {\"delta\": 1.0}, }", "{\"class_name\"}",
@@ -169,7 +170,7 @@ public class JsonSyntaxTests
     public void FromJson_MalformedJson_MessageGivesThePosition()
     {
         var e = Assert.Throws<ArgumentException>(() => Losses.FromJson("{\"class_name\": \"Huber\" x}"));
-        Assert.Contains("index 23", e.Message, StringComparison.Ordinal);
+        Assert.Contains("BytePositionInLine: 23", e.Message, StringComparison.Ordinal);
         Assert.Contains("'x'", e.Message, StringComparison.Ordinal);
         var s = Assert.Throws<ArgumentException>(() => Losses.FromJson("\"ab\ud800\""));
         Assert.Contains("U+D800", s.Message, StringComparison.Ordinal);
