@@ -259,16 +259,6 @@ public class ConsistencyTests
 
     // ------------------------------------------------------------------ the random case
 
-    private enum Kind
-    {
-        Bce,
-        Cce,
-        Scce,
-        Mse,
-        Mae,
-        Huber,
-    }
-
     private enum Labels
     {
         Values,
@@ -278,7 +268,7 @@ public class ConsistencyTests
 
     private sealed class Case
     {
-        public Kind Kind;
+        public LossKind Kind;
         public LossSemantics Semantics;
         public Reduction Reduction;
         public bool FromLogits;
@@ -300,17 +290,17 @@ public class ConsistencyTests
 
         public Loss Make(Reduction reduction) => Kind switch
         {
-            Kind.Bce => new BinaryCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
-            Kind.Cce => new CategoricalCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
-            Kind.Scce => new SparseCategoricalCrossentropy(FromLogits, IgnoreClass, reduction, Axis, labelSmoothing: LabelSmoothing, semantics: Semantics),
-            Kind.Mse => new MeanSquaredError(reduction, semantics: Semantics),
-            Kind.Mae => new MeanAbsoluteError(reduction, semantics: Semantics),
+            LossKind.Bce => new BinaryCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
+            LossKind.Cce => new CategoricalCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
+            LossKind.Scce => new SparseCategoricalCrossentropy(FromLogits, IgnoreClass, reduction, Axis, labelSmoothing: LabelSmoothing, semantics: Semantics),
+            LossKind.Mse => new MeanSquaredError(reduction, semantics: Semantics),
+            LossKind.Mae => new MeanAbsoluteError(reduction, semantics: Semantics),
             _ => new Huber(Delta, reduction, semantics: Semantics),
         };
 
         public static Case Random(Random rng)
         {
-            var c = new Case { Kind = (Kind)rng.Next(6) };
+            var c = new Case { Kind = (LossKind)rng.Next(6) };
             c.Semantics = rng.Next(4) == 0 ? LossSemantics.TfKeras2 : LossSemantics.Keras3;
             Reduction[] reductions = c.Semantics == LossSemantics.Keras3
                 ? [Reduction.None, Reduction.Sum, Reduction.SumOverBatchSize, Reduction.Mean, Reduction.MeanWithSampleWeight]
@@ -323,7 +313,7 @@ public class ConsistencyTests
             c.Delta = new[] { 1.0, 0.5, 0, 2.5 }[rng.Next(4)];
 
             c.PShape = RandomShape(rng);
-            bool sparse = c.Kind == Kind.Scce;
+            bool sparse = c.Kind == LossKind.Scce;
             int[] perSample = c.PShape.Length > 0 ? c.PShape[..^1] : [];
             c.YShape = rng.Next(6) switch
             {
@@ -346,7 +336,7 @@ public class ConsistencyTests
             c.P = new double[Size(c.PShape)];
             for (int i = 0; i < c.P.Length; i++)
             {
-                c.P[i] = rng.Next(30) == 0 ? Extreme(rng) : c.FromLogits || c.Kind is Kind.Mse or Kind.Mae or Kind.Huber ? (rng.NextDouble() * 10) - 5 : rng.NextDouble();
+                c.P[i] = rng.Next(30) == 0 ? Extreme(rng) : c.FromLogits || c.Kind is LossKind.Mse or LossKind.Mae or LossKind.Huber ? (rng.NextDouble() * 10) - 5 : rng.NextDouble();
             }
 
             c.WeightKind = rng.Next(3);
