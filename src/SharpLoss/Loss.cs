@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
 using SharpLoss.Internals;
 using SharpLoss.Serialization;
@@ -21,7 +22,12 @@ namespace SharpLoss;
 /// </remarks>
 public abstract partial class Loss
 {
-    private protected Loss(string? name, Reduction? reduction, LossSemantics semantics, string defaultName)
+    /// <summary>Sets the name, reduction and semantics.</summary>
+    /// <param name="name">The name, or null for the default.</param>
+    /// <param name="reduction">The reduction, or null for the semantics' default.</param>
+    /// <param name="semantics">Keras 3 or tf.keras 2.</param>
+    /// <param name="defaultName">The default name; null: the one the class's <see cref="KerasLossAttribute"/> declares.</param>
+    private protected Loss(string? name, Reduction? reduction, LossSemantics semantics, string? defaultName = null)
     {
         if (semantics is not (LossSemantics.Keras3 or LossSemantics.TfKeras2))
         {
@@ -30,7 +36,7 @@ public abstract partial class Loss
 
         Semantics = semantics;
         Reduction = ValidateReduction(reduction ?? (semantics == LossSemantics.TfKeras2 ? Reduction.Auto : Reduction.SumOverBatchSize), semantics);
-        Name = name ?? defaultName;
+        Name = name ?? defaultName ?? Definition.DefaultName;
     }
 
     /// <summary>The loss's name (Keras <c>name</c>).</summary>
@@ -49,7 +55,7 @@ public abstract partial class Loss
     public int MaxDegreeOfParallelism { get; init; }
 
     /// <summary>The Keras class name (<c>class_name</c> in configs), e.g. <c>"BinaryCrossentropy"</c>.</summary>
-    public abstract string ClassName { get; }
+    public virtual string ClassName => Definition.ClassName;
 
     /// <summary>Computes the reduced loss.</summary>
     /// <param name="yTrue">Ground truth.</param>
@@ -240,8 +246,13 @@ public abstract partial class Loss
     /// <inheritdoc/>
     public override string ToString() => $"{ClassName}({JsonFormat.Object(GetConfig())})";
 
-    /// <summary>Writes the loss's own config keys (after name and reduction).</summary>
-    private protected abstract void WriteConfig(ConfigWriter writer);
+    /// <summary>Writes the loss's own config keys (after name and reduction), as its <see cref="KerasLossAttribute"/> declares them.</summary>
+    private protected virtual void WriteConfig(ConfigWriter writer) => Definition.Write(writer, this);
+
+    /// <summary>The class's declaration. Every loss class is listed in the catalogue, which keeps the constructors and
+    /// properties the declaration reads (see <see cref="LossDefinition.Of{TLoss}"/>).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Loss classes are rooted with their members by Catalog's LossDefinition.Of<TLoss>().")]
+    private LossDefinition Definition => LossDefinition.Of(GetType());
 
     internal static string ReductionName(Reduction reduction) => reduction switch
     {

@@ -25,6 +25,7 @@ namespace SharpLoss;
 /// <para>Keras: <c>keras.losses.BinaryCrossentropy</c> / <c>binary_crossentropy</c>; config keys <c>from_logits</c>,
 /// <c>label_smoothing</c>, <c>axis</c>.</para>
 /// </remarks>
+[KerasLoss("BinaryCrossentropy", "binary_crossentropy", Keys = "from_logits label_smoothing axis", Names = "binary_crossentropy bce BCE")]
 public sealed class BinaryCrossentropy : CrossentropyLoss
 {
     /// <summary>Creates the loss.</summary>
@@ -37,12 +38,9 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1] or NaN.</exception>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>.</exception>
     public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, Reduction? reduction = null, string? name = null, LossSemantics semantics = LossSemantics.Keras3)
-        : base(fromLogits, labelSmoothing, axis, reduction, name, semantics, "binary_crossentropy")
+        : base(fromLogits, labelSmoothing, axis, reduction, name, semantics)
     {
     }
-
-    /// <inheritdoc/>
-    public override string ClassName => "BinaryCrossentropy";
 
     /// <summary>Builds the loss from a Keras config (see <see cref="Loss.GetConfig"/>).</summary>
     /// <param name="config">The config's keys and values.</param>
@@ -52,7 +50,6 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
     public static BinaryCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
         (BinaryCrossentropy)Catalog.FromConfig("BinaryCrossentropy", config, semantics);
 
-    internal static BinaryCrossentropy Read(ConfigReader r) => Read(r, (l, s, a, red, n, sem) => new BinaryCrossentropy(l, s, a, red, n, sem));
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

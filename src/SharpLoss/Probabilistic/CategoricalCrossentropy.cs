@@ -21,6 +21,7 @@ namespace SharpLoss;
 /// <para>Keras: <c>keras.losses.CategoricalCrossentropy</c> / <c>categorical_crossentropy</c>; config keys
 /// <c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>.</para>
 /// </remarks>
+[KerasLoss("CategoricalCrossentropy", "categorical_crossentropy", Keys = "from_logits label_smoothing axis", Names = "categorical_crossentropy")]
 public sealed class CategoricalCrossentropy : CrossentropyLoss
 {
     /// <summary>Creates the loss.</summary>
@@ -33,12 +34,9 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1] or NaN.</exception>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>.</exception>
     public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, int axis = -1, Reduction? reduction = null, string? name = null, LossSemantics semantics = LossSemantics.Keras3)
-        : base(fromLogits, labelSmoothing, axis, reduction, name, semantics, "categorical_crossentropy")
+        : base(fromLogits, labelSmoothing, axis, reduction, name, semantics)
     {
     }
-
-    /// <inheritdoc/>
-    public override string ClassName => "CategoricalCrossentropy";
 
     /// <summary>Builds the loss from a Keras config.</summary>
     /// <param name="config">The config's keys and values.</param>
@@ -48,7 +46,6 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
     public static CategoricalCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
         (CategoricalCrossentropy)Catalog.FromConfig("CategoricalCrossentropy", config, semantics);
 
-    internal static CategoricalCrossentropy Read(ConfigReader r) => Read(r, (l, s, a, red, n, sem) => new CategoricalCrossentropy(l, s, a, red, n, sem));
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

@@ -27,6 +27,8 @@ namespace SharpLoss;
 /// <para>Keras: <c>keras.losses.SparseCategoricalCrossentropy</c>; config keys <c>from_logits</c>, <c>ignore_class</c>,
 /// <c>axis</c> (tf.keras 2: no <c>axis</c>). Only the last axis is supported, as with Keras's TensorFlow backend.</para>
 /// </remarks>
+[KerasLoss("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy", Keys = "from_logits ignore_class axis label_smoothing?",
+    TfKeras2Keys = "from_logits ignore_class label_smoothing?", Names = "sparse_categorical_crossentropy")]
 public sealed class SparseCategoricalCrossentropy : Loss
 {
     /// <summary>Creates the loss.</summary>
@@ -41,7 +43,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>, or
     /// <paramref name="axis"/> is not -1 under tf.keras 2 (whose class has no axis).</exception>
     public SparseCategoricalCrossentropy(bool fromLogits = false, int? ignoreClass = null, Reduction? reduction = null, int axis = -1, string? name = null, double labelSmoothing = 0.0, LossSemantics semantics = LossSemantics.Keras3)
-        : base(name, reduction, semantics, "sparse_categorical_crossentropy")
+        : base(name, reduction, semantics)
     {
         if (semantics == LossSemantics.TfKeras2 && axis != -1)
         {
@@ -66,9 +68,6 @@ public sealed class SparseCategoricalCrossentropy : Loss
     /// <summary>Label smoothing toward 1/K (an extension; 0 in Keras ≤ 3.16).</summary>
     public double LabelSmoothing { get; }
 
-    /// <inheritdoc/>
-    public override string ClassName => "SparseCategoricalCrossentropy";
-
     /// <summary>True for <c>tf.nn.sparse_softmax_cross_entropy_with_logits</c>, whose labels are never squeezed.</summary>
     internal bool StrictLabelRank { get; init; }
 
@@ -83,33 +82,6 @@ public sealed class SparseCategoricalCrossentropy : Loss
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static SparseCategoricalCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
         (SparseCategoricalCrossentropy)Catalog.FromConfig("SparseCategoricalCrossentropy", config, semantics);
-
-    internal static SparseCategoricalCrossentropy Read(ConfigReader r)
-    {
-        // label_smoothing (an extension) is written whenever it is non-zero, under either semantics, so both read it.
-        bool keras3 = r.Semantics == LossSemantics.Keras3;
-        var loss = new SparseCategoricalCrossentropy(
-            r.Bool("from_logits", false), r.NullableInt("ignore_class"), r.Reduction(), keras3 ? r.Int("axis", -1) : -1, r.Name(), r.Double("label_smoothing", 0), r.Semantics);
-        r.Done(keras3
-            ? ["name", "reduction", "from_logits", "ignore_class", "axis", "label_smoothing"]
-            : ["reduction", "name", "from_logits", "ignore_class", "label_smoothing"]);
-        return loss;
-    }
-
-    private protected override void WriteConfig(ConfigWriter writer)
-    {
-        writer.Add("from_logits", FromLogits);
-        writer.Add("ignore_class", IgnoreClass);
-        if (writer.Semantics == LossSemantics.Keras3)
-        {
-            writer.Add("axis", Axis);
-        }
-
-        if (LabelSmoothing != 0)
-        {
-            writer.Add("label_smoothing", LabelSmoothing);
-        }
-    }
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

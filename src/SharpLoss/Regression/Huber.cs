@@ -24,6 +24,7 @@ namespace SharpLoss;
 /// <see cref="double"/> inputs are computed in float64.</para>
 /// <para>Beyond Keras, which accepts any δ: a NaN, negative or infinite δ is rejected.</para>
 /// </remarks>
+[KerasLoss("Huber", "huber_loss", Keys = "delta", Names = "huber", TfKeras2Names = "huber_loss")]
 public sealed class Huber : RegressionLoss
 {
     /// <summary>Creates the loss.</summary>
@@ -34,16 +35,13 @@ public sealed class Huber : RegressionLoss
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is NaN, negative or infinite.</exception>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>.</exception>
     public Huber(double delta = 1.0, Reduction? reduction = null, string? name = null, LossSemantics semantics = LossSemantics.Keras3)
-        : base(name, reduction, semantics, "huber_loss")
+        : base(name, reduction, semantics)
     {
         Delta = Throw.Delta(delta);
     }
 
     /// <summary>δ: errors up to δ in magnitude are squared, larger ones count linearly.</summary>
     public double Delta { get; }
-
-    /// <inheritdoc/>
-    public override string ClassName => "Huber";
 
     /// <summary>Builds the loss from a Keras config; a missing <c>delta</c> (Keras ≤ 3.15 configs) means 1.</summary>
     /// <param name="config">The config's keys and values.</param>
@@ -52,15 +50,6 @@ public sealed class Huber : RegressionLoss
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static Huber FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
         (Huber)Catalog.FromConfig("Huber", config, semantics);
-
-    internal static Huber Read(ConfigReader r)
-    {
-        var loss = new Huber(r.Double("delta", 1.0), r.Reduction(), r.Name(), r.Semantics);
-        r.Done(["name", "reduction", "delta"]);
-        return loss;
-    }
-
-    private protected override void WriteConfig(ConfigWriter writer) => writer.Add("delta", Delta);
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) => PointwiseDriver.Run(new Kernel<T>(T.CreateChecked(Delta)), ref batch);
 

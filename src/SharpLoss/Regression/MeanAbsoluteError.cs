@@ -13,6 +13,7 @@ namespace SharpLoss;
 /// TensorFlow. y_true broadcasts to y_pred's shape. Keras: <c>keras.losses.MeanAbsoluteError</c> /
 /// <c>mean_absolute_error</c> (aliases <c>mae</c>, <c>MAE</c>); config keys: name and reduction only.
 /// </remarks>
+[KerasLoss("MeanAbsoluteError", "mean_absolute_error", Names = "mean_absolute_error mae MAE")]
 public sealed class MeanAbsoluteError : RegressionLoss
 {
     /// <summary>Creates the loss.</summary>
@@ -21,12 +22,9 @@ public sealed class MeanAbsoluteError : RegressionLoss
     /// <param name="semantics">Keras 3 (default) or tf.keras 2.x.</param>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>.</exception>
     public MeanAbsoluteError(Reduction? reduction = null, string? name = null, LossSemantics semantics = LossSemantics.Keras3)
-        : base(name, reduction, semantics, "mean_absolute_error")
+        : base(name, reduction, semantics)
     {
     }
-
-    /// <inheritdoc/>
-    public override string ClassName => "MeanAbsoluteError";
 
     /// <summary>Builds the loss from a Keras config.</summary>
     /// <param name="config">The config's keys and values.</param>
@@ -35,13 +33,6 @@ public sealed class MeanAbsoluteError : RegressionLoss
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static MeanAbsoluteError FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
         (MeanAbsoluteError)Catalog.FromConfig("MeanAbsoluteError", config, semantics);
-
-    internal static MeanAbsoluteError Read(ConfigReader r)
-    {
-        var loss = new MeanAbsoluteError(r.Reduction(), r.Name(), r.Semantics);
-        r.Done(["name", "reduction"]);
-        return loss;
-    }
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) => PointwiseDriver.Run(default(Kernel<T>), ref batch);
 

@@ -13,6 +13,7 @@ namespace SharpLoss;
 /// y_true broadcasts to y_pred's shape. Keras: <c>keras.losses.MeanSquaredError</c> / <c>mean_squared_error</c>
 /// (aliases <c>mse</c>, <c>MSE</c>); config keys: name and reduction only.
 /// </remarks>
+[KerasLoss("MeanSquaredError", "mean_squared_error", Names = "mean_squared_error mse MSE")]
 public sealed class MeanSquaredError : RegressionLoss
 {
     /// <summary>Creates the loss.</summary>
@@ -21,12 +22,9 @@ public sealed class MeanSquaredError : RegressionLoss
     /// <param name="semantics">Keras 3 (default) or tf.keras 2.x.</param>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>.</exception>
     public MeanSquaredError(Reduction? reduction = null, string? name = null, LossSemantics semantics = LossSemantics.Keras3)
-        : base(name, reduction, semantics, "mean_squared_error")
+        : base(name, reduction, semantics)
     {
     }
-
-    /// <inheritdoc/>
-    public override string ClassName => "MeanSquaredError";
 
     /// <summary>Builds the loss from a Keras config.</summary>
     /// <param name="config">The config's keys and values.</param>
@@ -35,13 +33,6 @@ public sealed class MeanSquaredError : RegressionLoss
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static MeanSquaredError FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
         (MeanSquaredError)Catalog.FromConfig("MeanSquaredError", config, semantics);
-
-    internal static MeanSquaredError Read(ConfigReader r)
-    {
-        var loss = new MeanSquaredError(r.Reduction(), r.Name(), r.Semantics);
-        r.Done(["name", "reduction"]);
-        return loss;
-    }
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) => PointwiseDriver.Run(default(Kernel<T>), ref batch);
 

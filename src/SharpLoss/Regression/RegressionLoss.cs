@@ -8,8 +8,8 @@ namespace SharpLoss;
 /// </summary>
 public abstract class RegressionLoss : Loss
 {
-    private protected RegressionLoss(string? name, Reduction? reduction, LossSemantics semantics, string defaultName)
-        : base(name, reduction, semantics, defaultName)
+    private protected RegressionLoss(string? name, Reduction? reduction, LossSemantics semantics)
+        : base(name, reduction, semantics)
     {
     }
 
@@ -37,9 +37,5 @@ public abstract class RegressionLoss : Loss
         Layout layout = Layout.AroundAxis(yPred, yPred.Rank - 1);
         layout.BroadcastYTrue = broadcastY;
         return layout;
-    }
-
-    private protected override void WriteConfig(Serialization.ConfigWriter writer)
-    {
     }
 }

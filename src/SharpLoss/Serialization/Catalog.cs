@@ -2,47 +2,33 @@ namespace SharpLoss.Serialization;
 
 /// <summary>
 /// The name → loss table behind <see cref="Losses.Get(string, LossSemantics)"/> and <see cref="Losses.FromJson(string)"/>:
-/// Keras class names with their config readers, and the function names and aliases that resolve to them.
-/// Adding a loss adds one line to <see cref="Classes"/> (and its names to <see cref="Keras3Names"/>, or to
-/// <see cref="TfKeras2OnlyNames"/> for names only tf.keras 2 resolves).
+/// the loss classes, each with the names its <see cref="KerasLossAttribute"/> declares. Adding a loss adds one line to
+/// <see cref="Definitions"/>.
 /// </summary>
 internal static class Catalog
 {
-    private static readonly Dictionary<string, Func<ConfigReader, Loss>> Classes = new(StringComparer.Ordinal)
-    {
-        ["BinaryCrossentropy"] = BinaryCrossentropy.Read,
-        ["CategoricalCrossentropy"] = CategoricalCrossentropy.Read,
-        ["SparseCategoricalCrossentropy"] = SparseCategoricalCrossentropy.Read,
-        ["MeanSquaredError"] = MeanSquaredError.Read,
-        ["MeanAbsoluteError"] = MeanAbsoluteError.Read,
-        ["Huber"] = Huber.Read,
-    };
+    private static readonly LossDefinition[] Definitions =
+    [
+        LossDefinition.Of<BinaryCrossentropy>(),
+        LossDefinition.Of<CategoricalCrossentropy>(),
+        LossDefinition.Of<SparseCategoricalCrossentropy>(),
+        LossDefinition.Of<MeanSquaredError>(),
+        LossDefinition.Of<MeanAbsoluteError>(),
+        LossDefinition.Of<Huber>(),
+    ];
+
+    private static readonly Dictionary<string, LossDefinition> Classes = Definitions.ToDictionary(d => d.ClassName, StringComparer.Ordinal);
 
     /// <summary>Keras 3 <c>keras.losses.get</c> function names and aliases (SPEC E.1), mapped to class names.</summary>
-    private static readonly Dictionary<string, string> Keras3Names = new(StringComparer.Ordinal)
-    {
-        ["binary_crossentropy"] = "BinaryCrossentropy",
-        ["bce"] = "BinaryCrossentropy",
-        ["BCE"] = "BinaryCrossentropy",
-        ["categorical_crossentropy"] = "CategoricalCrossentropy",
-        ["sparse_categorical_crossentropy"] = "SparseCategoricalCrossentropy",
-        ["mean_squared_error"] = "MeanSquaredError",
-        ["mse"] = "MeanSquaredError",
-        ["MSE"] = "MeanSquaredError",
-        ["mean_absolute_error"] = "MeanAbsoluteError",
-        ["mae"] = "MeanAbsoluteError",
-        ["MAE"] = "MeanAbsoluteError",
-        ["huber"] = "Huber",
-    };
+    private static readonly Dictionary<string, string> Keras3Names =
+        Definitions.SelectMany(d => d.Names.Select(n => (n, d.ClassName))).ToDictionary(p => p.n, p => p.ClassName, StringComparer.Ordinal);
 
     /// <summary>
     /// The names tf.keras 2's <c>get</c> resolves beyond <see cref="Keras3Names"/> (SPEC E.2: its table is the whole
     /// <c>tf_keras.losses</c> namespace, aliases included), for the classes SharpLoss implements.
     /// </summary>
-    private static readonly Dictionary<string, string> TfKeras2OnlyNames = new(StringComparer.Ordinal)
-    {
-        ["huber_loss"] = "Huber",
-    };
+    private static readonly Dictionary<string, string> TfKeras2OnlyNames =
+        Definitions.SelectMany(d => d.TfKeras2Names.Select(n => (n, d.ClassName))).ToDictionary(p => p.n, p => p.ClassName, StringComparer.Ordinal);
 
     /// <summary>Keras loss names (SPEC E.1 and E.2 tables) that SharpLoss does not implement, for a clearer message.</summary>
     private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
@@ -141,7 +127,7 @@ internal static class Catalog
         ArgumentNullException.ThrowIfNull(className, classParam);
         ArgumentNullException.ThrowIfNull(config, configParam);
         CheckSemantics(semantics, nameof(semantics));
-        if (!Classes.TryGetValue(className, out Func<ConfigReader, Loss>? read))
+        if (!Classes.TryGetValue(className, out LossDefinition? definition))
         {
             throw UnknownClass(className, classParam);
         }
@@ -156,7 +142,7 @@ internal static class Catalog
 
         try
         {
-            return read(reader);
+            return definition.Read(reader);
         }
         catch (ArgumentException e) when (configParam == "json" && e.ParamName != configParam)
         {

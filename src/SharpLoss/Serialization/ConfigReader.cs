@@ -165,6 +165,9 @@ internal sealed class ConfigReader
             : throw Bad(key, "a 32-bit integer or null", v);
     }
 
+    /// <summary>Whether the config has <paramref name="key"/> (without marking it read).</summary>
+    public bool Contains(string key) => _values.ContainsKey(key);
+
     /// <summary>Marks a key as accepted and ignored (for example tf.keras's <c>"fn"</c>).</summary>
     public void Ignore(string key) => _used.Add(key);
 
