@@ -9,7 +9,7 @@ namespace SharpLoss;
 /// Look-up and deserialization of losses by Keras name or config (<c>keras.losses.get</c>,
 /// <c>keras.losses.deserialize</c>), and the Keras function forms, which return the unreduced per-sample loss.
 /// </summary>
-public static class Losses
+public static partial class Losses
 {
     /// <summary>
     /// Every name <see cref="Get(string, LossSemantics)"/> accepts under Keras 3: class names, function names and aliases.
