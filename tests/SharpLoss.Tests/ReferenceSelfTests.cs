@@ -204,15 +204,26 @@ public class ReferenceSelfTests
     }
 
     [Fact]
-    public void Scce_LabelSmoothing_EqualsCceOnSmoothedOneHot()
+    public void Scce_LabelSmoothing_FromLogits_EqualsCceOnSmoothedOneHot()
     {
-        // SPEC 0.9 extension: smoothing the sparse label equals CCE on the one-hot target smoothed toward 1/K.
+        // SPEC B.5 (last bullet): from logits, (1 - ls)·CE_hard + ls·(logsumexp(x) - mean(x)) is CCE on the one-hot target
+        // smoothed toward 1/K.
         double[] x = [8.0, 1.0, 1.0, 0.0, 9.0, 1.0, 2.0, 3.0, 5.0];
         double[] onehot = [1, 0, 0, 0, 1, 0, 0, 0, 1];
         var sparse = RefLosses.SparseCategoricalCrossentropy([0, 1, 2], [3, 1], x, [3, 3], true, null, 0.1, true, out _);
         var dense = RefLosses.CategoricalCrossentropy(onehot, x, [3, 3], true, 0.1, -1, true);
         Assert.Equal([3], sparse.Shape);
         Close(dense.Values, sparse.Values, 1e-12, 1e-12);
+    }
+
+    [Fact]
+    public void Scce_LabelSmoothing_SpecWorkedNumbers()
+    {
+        // source: SPEC B.5 last bullet (Keras 3.16, PR #23488), worked numbers in float64: labels [1, 2], ls 0.1.
+        var probabilities = RefLosses.SparseCategoricalCrossentropy([1, 2], [2], [0.05, 0.95, 0, 0.1, 0.8, 0.1], [2, 3], false, null, 0.1, false, out _);
+        var logits = RefLosses.SparseCategoricalCrossentropy([1, 2], [2], [1, 2, 3, 0.5, -1, 2], [2, 3], true, null, 0.1, false, out _);
+        Close([0.6850014, 2.2332704], probabilities.Values, 1e-7, 1e-7);
+        Close([1.4076060, 0.3913113], logits.Values, 1e-7, 1e-7);
     }
 
     // ------------------------------------------------------------------ MSE / MAE and the Keras 3 reduction

@@ -21,9 +21,18 @@ namespace SharpLoss;
 /// clip is inactive, 0 where it is active.</para>
 /// <para><see cref="IgnoreClass"/>: entries with that id contribute 0 and are masked out of the reduction (Keras 3: an
 /// all-ignored batch gives 0; tf.keras 2: NaN).</para>
-/// <para>Extension (Keras master after PR 23488): <see cref="LabelSmoothing"/> smooths the one-hot target toward 1/K, i.e.
-/// L = (1 − ls)·CE(t) + ls·mean_j CE(j); the result equals <see cref="CategoricalCrossentropy"/> on smoothed one-hot labels.
-/// It appears in the config only when non-zero.</para>
+/// <para><see cref="LabelSmoothing"/> ls (Keras 3.16, PR 23488): L = (1 − ls)·CE_hard + ls·CE_uniform, never through a
+/// smoothed one-hot target. Logits: CE_hard = logsumexp(x) − x_t and CE_uniform = logsumexp(x) − mean(x), so
+/// ∂L/∂x = softmax(x) − (1 − ls)·onehot(t) − ls/K. Probabilities: CE_hard is the path above, log Σ_j q_j − log q_t with
+/// q = clip(p, ε, 1 − ε) (clip, then log-softmax), while CE_uniform = −(1/K)·Σ_j log r_j with r = clip(p/Σp, ε, 1 − ε)
+/// (normalise, then clip): the unsmoothed loss and <see cref="CategoricalCrossentropy"/> with label smoothing 1, mixed.
+/// The two terms clip in different orders; a smoothed target through the clipped log-softmax would differ where a clip is
+/// active (labels [1, 0], p = [[0.1, 0.5, 0], [0.2, 0.2, 0.2]], ls = 0.1: 0.7501346 instead of Keras's 0.7671621 for
+/// the first row). With P = Σp and n = p/P:
+/// ∂L/∂p_j = (1 − ls)·(1/Σq − δ_jt/q_t) where the clip of p_j is inactive (0 where active), plus (g_j − Σ_i g_i·n_i)/P with
+/// g_j = −(ls/K)/r_j where the clip of n_j is inactive (0 where active). Smoothing comes before the
+/// <see cref="IgnoreClass"/> mask: ignored entries stay 0 with a zero gradient. With ls = 0 the values are those of the
+/// unsmoothed loss above, bit for bit. It appears in the config only when non-zero.</para>
 /// <para>Keras: <c>keras.losses.SparseCategoricalCrossentropy</c>; config keys <c>from_logits</c>, <c>ignore_class</c>,
 /// <c>axis</c> (tf.keras 2: no <c>axis</c>). Only the last axis is supported, as with Keras's TensorFlow backend.</para>
 /// </remarks>
@@ -311,8 +320,9 @@ public sealed class SparseCategoricalCrossentropy : Loss
         };
 
     /// <summary>
-    /// Sparse softmax cross-entropy on a row; with <c>probabilities</c>, x = log clip(p) first. The target is the one-hot
-    /// row smoothed toward 1/K by <c>ls</c>.
+    /// Sparse softmax cross-entropy on a row, smoothed by <c>ls</c> as Keras 3.16 does: (1 − ls)·CE_hard + ls·CE_uniform.
+    /// Logits: CE_hard = logsumexp(x) − x_t, CE_uniform = logsumexp(x) − mean(x). Probabilities: CE_hard is TensorFlow's
+    /// sparse path on x = log clip(p) (clip, then log-softmax), CE_uniform = −mean_j log clip(p_j/Σp) (normalise, then clip).
     /// </summary>
     internal readonly struct LogitsRow<T>(T ls, bool probabilities) : ISparseRowKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -323,75 +333,147 @@ public sealed class SparseCategoricalCrossentropy : Loss
         public T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = p.Length, t = (int)label;
-            if (probabilities && ls == T.Zero)
-            {
-                return ClippedRow(t, p, grad, coef, vectorize);
-            }
-
-            ReadOnlySpan<T> x = p;
-            Span<T> exps = scratch[..k];
             if (probabilities)
             {
-                Span<T> logs = scratch.Slice(k, k);
-                int i = 0;
-                if (vectorize && k >= Vector256<T>.Count)
+                return ls == T.Zero ? ClippedRow(t, p, grad, coef, vectorize) : SmoothedProbabilityRow(t, p, grad, coef, scratch, vectorize);
+            }
+
+            Span<T> exps = scratch[..k];
+            T m = SoftmaxRows.Max(p, vectorize);
+            T se = SoftmaxRows.ExpShifted(p, m, exps, vectorize);
+            T loss = Loss(p, t, m, se, vectorize);
+            if (!grad.IsEmpty)
+            {
+                // ∂L/∂x = softmax − (1 − ls)·onehot − ls/K.
+                LogitsGradient(exps, t, coef, se, grad, vectorize);
+            }
+
+            return loss;
+        }
+
+        /// <summary>
+        /// Probabilities with smoothing (Keras 3.16): with q = clip(p), S = Σq, P = Σp, n = p/P and r = clip(n),
+        /// L = (1 − ls)·(log S − log q_t) − ls/K·Σ_j log r_j. The two terms clip in different orders (before and after
+        /// normalising), so both are kept. Gradient, with TensorFlow's zero where a clip is active:
+        /// ∂L/∂p_j = (1 − ls)·[q passes p_j]·(1/S − δ_jt/q_t) + (g_j − Σ_i g_i·n_i)/P, g_j = −[r passes n_j]·(ls/K)/r_j.
+        /// Passes: Σp and Σq; the logarithms, g (into scratch) and Σ g·n; the gradient, which reads p_j just before writing
+        /// grad_j (grad may be p itself; the target's values are read before any write).
+        /// </summary>
+        private T SmoothedProbabilityRow(int t, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
+        {
+            int k = p.Length, i = 0;
+            bool vector = vectorize && k >= Vector256<T>.Count;
+            bool wantGrad = !grad.IsEmpty;
+            ref T rp = ref MemoryMarshal.GetReference(p);
+            Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
+            double sumP = 0, sumQ = 0;
+            if (vector)
+            {
+                Vector256<double> a0 = default, a1 = default, b0 = default, b1 = default;
+                for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
                 {
-                    ref T rp = ref MemoryMarshal.GetReference(p);
-                    ref T rl = ref MemoryMarshal.GetReference(logs);
-                    Vector256<T> lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
-                    for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
+                    Vector256<T> pv = Vector256.LoadUnsafe(ref rp, (nuint)i);
+                    VMath.Accumulate(ref a0, ref a1, pv);
+                    VMath.Accumulate(ref b0, ref b1, VMath.Clip(pv, lo, hi));
+                }
+
+                sumP = VMath.Sum(a0, a1);
+                sumQ = VMath.Sum(b0, b1);
+            }
+
+            for (; i < k; i++)
+            {
+                sumP += double.CreateTruncating(p[i]);
+                sumQ += double.CreateTruncating(VMath.Clip(p[i], Lo, Hi));
+            }
+
+            T s = T.CreateTruncating(sumQ), total = T.CreateTruncating(sumP);
+            T pt = p[t], qt = VMath.Clip(pt, Lo, Hi);
+            bool targetPasses = !(pt < Lo || pt > Hi);
+            T hard = T.Log(s) - T.Log(qt);
+
+            // Σ_j log r_j, and for the gradient g_j = −(ls/K)/r_j where the clip passes n_j, and Σ g_j·n_j.
+            T w = -ls / T.CreateTruncating(k);
+            Span<T> g = scratch[..k];
+            double logs = 0, dot = 0;
+            i = 0;
+            if (vector)
+            {
+                ref T rg = ref MemoryMarshal.GetReference(g);
+                Vector256<T> vt = Vector256.Create(total), vw = Vector256.Create(w);
+                Vector256<double> l0 = default, l1 = default, d0 = default, d1 = default;
+                for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
+                {
+                    Vector256<T> n = Vector256.LoadUnsafe(ref rp, (nuint)i) / vt;
+                    Vector256<T> r = VMath.Clip(n, lo, hi);
+                    VMath.Accumulate(ref l0, ref l1, VMath.Log(r));
+                    if (wantGrad)
                     {
-                        VMath.Log(VMath.Clip(Vector256.LoadUnsafe(ref rp, (nuint)i), lo, hi)).StoreUnsafe(ref rl, (nuint)i);
+                        Vector256<T> gv = VMath.ClipPasses(n, lo, hi) & (vw / r);
+                        gv.StoreUnsafe(ref rg, (nuint)i);
+                        VMath.Accumulate(ref d0, ref d1, gv * n);
                     }
                 }
 
-                for (; i < k; i++)
-                {
-                    logs[i] = T.Log(VMath.Clip(p[i], Lo, Hi));
-                }
-
-                x = logs;
+                logs = VMath.Sum(l0, l1);
+                dot = VMath.Sum(d0, d1);
             }
 
-            T m = SoftmaxRows.Max(x, vectorize);
-            T se = SoftmaxRows.ExpShifted(x, m, exps, vectorize);
-            T loss = Loss(x, t, m, se, vectorize);
-            if (!grad.IsEmpty)
+            for (; i < k; i++)
             {
-                // ∂L/∂x = softmax − y', y' = (1 − ls)·onehot + ls/K; for probabilities divided by q inside the clip.
-                if (!probabilities)
+                T n = p[i] / total;
+                T r = VMath.Clip(n, Lo, Hi);
+                logs += double.CreateTruncating(T.Log(r));
+                if (wantGrad)
                 {
-                    LogitsGradient(exps, t, coef, se, grad, vectorize);
+                    T gi = n < Lo || n > Hi ? T.Zero : w / r;
+                    g[i] = gi;
+                    dot += double.CreateTruncating(gi * n);
+                }
+            }
+
+            T uniform = T.CreateTruncating(-logs / k);
+            T loss = ((T.One - ls) * hard) + (ls * uniform);
+            if (wantGrad)
+            {
+                T d = T.CreateTruncating(dot);
+                T hardScale = coef * (T.One - ls) / s;
+                T scale = coef / total;
+                int j = 0;
+                if (!T.IsFinite(scale))
+                {
+                    // Σp so small that coef/Σp overflows: divide first, so that a zero numerator (every clip active) gives
+                    // 0, not 0·∞.
+                    for (; j < k; j++)
+                    {
+                        T h = p[j] < Lo || p[j] > Hi ? T.Zero : hardScale;
+                        grad[j] = h + ((g[j] - d) / total * coef);
+                    }
                 }
                 else
                 {
-                    // grad may be p itself: the target's clip test and value are read before the writes.
-                    T pt = p[t];
-                    T scale = coef / se, off = coef * ls / T.CreateTruncating(k);
-                    int j = 0;
-                    if (vectorize && k >= Vector256<T>.Count)
+                    if (vector)
                     {
-                        ref T re = ref MemoryMarshal.GetReference(exps);
-                        ref T rp = ref MemoryMarshal.GetReference(p);
-                        ref T rg = ref MemoryMarshal.GetReference(grad);
-                        Vector256<T> vs = Vector256.Create(scale), vo = Vector256.Create(off), lo = Vector256.Create(Lo), hi = Vector256.Create(Hi);
+                        ref T rg = ref MemoryMarshal.GetReference(g);
+                        ref T ro = ref MemoryMarshal.GetReference(grad);
+                        Vector256<T> vd = Vector256.Create(d), vs = Vector256.Create(scale), vh = Vector256.Create(hardScale);
                         for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
                         {
-                            Vector256<T> pv = Vector256.LoadUnsafe(ref rp, (nuint)j);
-                            Vector256<T> g = ((Vector256.LoadUnsafe(ref re, (nuint)j) * vs) - vo) / VMath.Clip(pv, lo, hi);
-                            (VMath.ClipPasses(pv, lo, hi) & g).StoreUnsafe(ref rg, (nuint)j);
+                            Vector256<T> h = VMath.ClipPasses(Vector256.LoadUnsafe(ref rp, (nuint)j), lo, hi) & vh;
+                            (h + ((Vector256.LoadUnsafe(ref rg, (nuint)j) - vd) * vs)).StoreUnsafe(ref ro, (nuint)j);
                         }
                     }
 
                     for (; j < k; j++)
                     {
-                        grad[j] = p[j] < Lo || p[j] > Hi ? T.Zero : ((exps[j] * scale) - off) / VMath.Clip(p[j], Lo, Hi);
+                        T h = p[j] < Lo || p[j] > Hi ? T.Zero : hardScale;
+                        grad[j] = h + ((g[j] - d) * scale);
                     }
+                }
 
-                    if (!(pt < Lo || pt > Hi))
-                    {
-                        grad[t] -= coef * (T.One - ls) / VMath.Clip(pt, Lo, Hi);
-                    }
+                if (targetPasses)
+                {
+                    grad[t] -= coef * (T.One - ls) / qt;
                 }
             }
 
@@ -458,7 +540,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
             return T.Log(s) - T.Log(qt);
         }
 
-        /// <summary>Logit rows pair up; rows of log-probabilities (with their per-element logarithm) go one at a time.</summary>
+        /// <summary>Logit rows pair up; probability rows go one at a time.</summary>
         public bool Pairs => !probabilities;
 
         public void RowPair(long label0, in RowArgs<T> first, long label1, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)

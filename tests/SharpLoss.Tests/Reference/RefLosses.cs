@@ -254,8 +254,9 @@ public static class RefLosses
     /// shape of <paramref name="pShape"/> without its last axis (a trailing size-1 label axis is squeezed first).
     /// Probabilities: x = log(clip(p)) without renormalizing, then the sparse softmax CE logsumexp(x) - x_t.
     /// Rows whose label equals <paramref name="ignoreClass"/> give 0 and are false in <paramref name="mask"/>
-    /// (null when ignoreClass is null). Label smoothing (SPEC 0.9 extension):
-    /// (1 - ls)·CE(t) + ls·mean_j CE(j), i.e. the categorical loss on the one-hot target smoothed toward 1/K.
+    /// (null when ignoreClass is null). Label smoothing (Keras 3.16, SPEC B.5 last bullet and 0.9):
+    /// (1 - ls)·CE_hard + ls·CE_uniform, with CE_uniform = logsumexp(x) - mean(x) from logits and
+    /// -mean_j log clip(p_j / Σp) from probabilities (normalised, then clipped).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A label outside [0, K) that is not the ignored class.</exception>
     public static (double[] Values, int[] Shape) SparseCategoricalCrossentropy(
@@ -318,10 +319,29 @@ public static class RefLosses
             double hard = lse - x[label];
             if (labelSmoothing != 0)
             {
+                // Keras 3.16 (SPEC B.5, last bullet): (1 - ls)·CE_hard + ls·CE_uniform. From logits CE_uniform =
+                // logsumexp(x) - mean(x); from probabilities -mean_j log clip(p_j / Σp), normalised before the clip
+                // (CE_hard above clips first).
                 double uniform = 0;
-                for (int j = 0; j < k; j++)
+                if (fromLogits)
                 {
-                    uniform += lse - x[j];
+                    for (int j = 0; j < k; j++)
+                    {
+                        uniform += lse - x[j];
+                    }
+                }
+                else
+                {
+                    double total = 0;
+                    for (int j = 0; j < k; j++)
+                    {
+                        total += yPred[(r * k) + j];
+                    }
+
+                    for (int j = 0; j < k; j++)
+                    {
+                        uniform -= Math.Log(Clip(yPred[(r * k) + j] / total, float32));
+                    }
                 }
 
                 uniform /= k;

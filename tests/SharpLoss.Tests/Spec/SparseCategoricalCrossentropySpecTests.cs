@@ -66,7 +66,8 @@ public class SparseCategoricalCrossentropySpecTests : CrossentropySpec<SparseCat
         ([2], [2, 3, 4]),
     ];
 
-    // Smoothing 0.3 of the one-hot target toward 1/3 (SPEC 0.9): target [0.8, 0.1, 0.1]-style, as CCE:
+    // Smoothing 0.3 (SPEC B.5 last bullet): 0.7·CE_hard + 0.3·CE_uniform. These rows sum to 1 and no clip is active, so
+    // both terms are plain −ln p and the result is CCE's on the target [0.8, 0.1, 0.1]-style:
     //   s0: label 0, p=[0.5,0.25,0.25]: 0.8 ln 2 + 0.2 ln 4 = 1.2 ln 2
     //   s1: label 1, p=[0.125,0.125,0.75]: 0.9 ln 8 + 0.1 ln(4/3)
     protected override (float[] YTrue, float[] YPred, double LabelSmoothing, double[] Expected) SmoothingCase =>
@@ -131,9 +132,11 @@ public class SparseCategoricalCrossentropySpecTests : CrossentropySpec<SparseCat
     }
 
     [Fact]
-    public void LabelSmoothing_EqualsCategoricalOnOneHotLabels()
+    public void LabelSmoothing_LogitsOrUnclippedNormalizedRows_EqualsCategoricalOnOneHotLabels()
     {
-        // SPEC 0.9: the extension equals CategoricalCrossentropy with the same smoothing on one-hot labels.
+        // SPEC B.5 last bullet: from logits, and from probability rows that sum to 1 with no clip active (where clipping
+        // before and after normalising agree), Keras 3.16's smoothing equals CategoricalCrossentropy with the same
+        // smoothing on one-hot labels. SparseLabelSmoothingTests covers the rows where the two differ.
         var rng = new Random(61);
         float[] p = SpecAssert.ProbabilityRows(rng, 8, 3);
         float[] oneHot = SpecAssert.OneHotRows(rng, 8, 3, out int[] classes);
