@@ -32,11 +32,13 @@ namespace SharpLoss;
 /// ∂L/∂p_j = (1 − ls)·(1/Σq − δ_jt/q_t) where the clip of p_j is inactive (0 where active), plus (g_j − Σ_i g_i·n_i)/P with
 /// g_j = −(ls/K)/r_j where the clip of n_j is inactive (0 where active). Smoothing comes before the
 /// <see cref="IgnoreClass"/> mask: ignored entries stay 0 with a zero gradient. With ls = 0 the values are those of the
-/// unsmoothed loss above, bit for bit. It appears in the config only when non-zero.</para>
+/// unsmoothed loss above, bit for bit.</para>
 /// <para>Keras: <c>keras.losses.SparseCategoricalCrossentropy</c>; config keys <c>from_logits</c>, <c>ignore_class</c>,
-/// <c>axis</c> (tf.keras 2: no <c>axis</c>). Only the last axis is supported, as with Keras's TensorFlow backend.</para>
+/// <c>axis</c>, <c>label_smoothing</c> (Keras 3.16). tf.keras 2 has neither <c>axis</c> nor label smoothing: its config
+/// carries <c>label_smoothing</c> only when it is non-zero (an extension). Only the last axis is supported, as with
+/// Keras's TensorFlow backend.</para>
 /// </remarks>
-[KerasLoss("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy", Keys = "from_logits ignore_class axis label_smoothing?",
+[KerasLoss("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy", Keys = "from_logits ignore_class axis label_smoothing",
     TfKeras2Keys = "from_logits ignore_class label_smoothing?", Names = "sparse_categorical_crossentropy")]
 public sealed class SparseCategoricalCrossentropy : Loss
 {
@@ -46,7 +48,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
     /// <param name="reduction">The reduction; default <see cref="Reduction.SumOverBatchSize"/> (Keras 3) or <see cref="Reduction.Auto"/> (tf.keras 2).</param>
     /// <param name="axis">The class axis of <c>yPred</c>: -1 or its last index (checked at call time, as Keras's TensorFlow backend does).</param>
     /// <param name="name">The name; default <c>"sparse_categorical_crossentropy"</c>.</param>
-    /// <param name="labelSmoothing">Extension: in [0, 1], smooths the one-hot target toward 1/K.</param>
+    /// <param name="labelSmoothing">In [0, 1] (Keras 3.16): the loss is (1 − ls)·CE(target) + ls·CE(uniform).</param>
     /// <param name="semantics">Keras 3 (default) or tf.keras 2.x.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1] or NaN.</exception>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is not valid for <paramref name="semantics"/>, or
@@ -74,7 +76,7 @@ public sealed class SparseCategoricalCrossentropy : Loss
     /// <summary>The class axis (-1 or the last index).</summary>
     public int Axis { get; }
 
-    /// <summary>Label smoothing toward 1/K (an extension; 0 in Keras ≤ 3.16).</summary>
+    /// <summary>Label smoothing (Keras 3.16): the weight of the cross-entropy against the uniform distribution.</summary>
     public double LabelSmoothing { get; }
 
     /// <summary>True for <c>tf.nn.sparse_softmax_cross_entropy_with_logits</c>, whose labels are never squeezed.</summary>

@@ -40,9 +40,9 @@ public class ConfigTests
     [Fact]
     public void GetConfig_Keras3_SparseCategorical_MatchesSpecE3WithAxis()
     {
-        // Keras 3 master keeps "axis" (SPEC F#14); ignore_class None → null.
-        AssertConfig(new SparseCategoricalCrossentropy().GetConfig(), ("name", "sparse_categorical_crossentropy"), ("reduction", "sum_over_batch_size"), ("from_logits", false), ("ignore_class", null), ("axis", -1));
-        AssertConfig(new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: 4, axis: 1).GetConfig(), ("name", "sparse_categorical_crossentropy"), ("reduction", "sum_over_batch_size"), ("from_logits", true), ("ignore_class", 4), ("axis", 1));
+        // Keras 3 master keeps "axis" (SPEC F#14); ignore_class None → null; Keras 3.16 adds "label_smoothing" after "axis" (SPEC B.5).
+        AssertConfig(new SparseCategoricalCrossentropy().GetConfig(), ("name", "sparse_categorical_crossentropy"), ("reduction", "sum_over_batch_size"), ("from_logits", false), ("ignore_class", null), ("axis", -1), ("label_smoothing", 0.0));
+        AssertConfig(new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: 4, axis: 1).GetConfig(), ("name", "sparse_categorical_crossentropy"), ("reduction", "sum_over_batch_size"), ("from_logits", true), ("ignore_class", 4), ("axis", 1), ("label_smoothing", 0.0));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class ConfigTests
     [Theory]
     [InlineData("BinaryCrossentropy", "{\"module\": \"keras.losses\", \"class_name\": \"BinaryCrossentropy\", \"config\": {\"name\": \"binary_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": false, \"label_smoothing\": 0.0, \"axis\": -1}, \"registered_name\": null}")]
     [InlineData("CategoricalCrossentropy", "{\"module\": \"keras.losses\", \"class_name\": \"CategoricalCrossentropy\", \"config\": {\"name\": \"categorical_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": false, \"label_smoothing\": 0.0, \"axis\": -1}, \"registered_name\": null}")]
-    [InlineData("SparseCategoricalCrossentropy", "{\"module\": \"keras.losses\", \"class_name\": \"SparseCategoricalCrossentropy\", \"config\": {\"name\": \"sparse_categorical_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": false, \"ignore_class\": null, \"axis\": -1}, \"registered_name\": null}")]
+    [InlineData("SparseCategoricalCrossentropy", "{\"module\": \"keras.losses\", \"class_name\": \"SparseCategoricalCrossentropy\", \"config\": {\"name\": \"sparse_categorical_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": false, \"ignore_class\": null, \"axis\": -1, \"label_smoothing\": 0.0}, \"registered_name\": null}")]
     [InlineData("MeanSquaredError", "{\"module\": \"keras.losses\", \"class_name\": \"MeanSquaredError\", \"config\": {\"name\": \"mean_squared_error\", \"reduction\": \"sum_over_batch_size\"}, \"registered_name\": null}")]
     [InlineData("MeanAbsoluteError", "{\"module\": \"keras.losses\", \"class_name\": \"MeanAbsoluteError\", \"config\": {\"name\": \"mean_absolute_error\", \"reduction\": \"sum_over_batch_size\"}, \"registered_name\": null}")]
     [InlineData("Huber", "{\"module\": \"keras.losses\", \"class_name\": \"Huber\", \"config\": {\"name\": \"huber_loss\", \"reduction\": \"sum_over_batch_size\", \"delta\": 1.0}, \"registered_name\": null}")]
@@ -121,7 +121,7 @@ public class ConfigTests
             "{\"module\": \"keras.losses\", \"class_name\": \"CategoricalCrossentropy\", \"config\": {\"name\": \"categorical_crossentropy\", \"reduction\": \"mean_with_sample_weight\", \"from_logits\": false, \"label_smoothing\": 1.0, \"axis\": -1}, \"registered_name\": null}",
             new CategoricalCrossentropy(labelSmoothing: 1.0, reduction: Reduction.MeanWithSampleWeight).ToJson());
         Assert.Equal(
-            "{\"module\": \"keras.losses\", \"class_name\": \"SparseCategoricalCrossentropy\", \"config\": {\"name\": \"sparse_categorical_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": true, \"ignore_class\": -1, \"axis\": -1}, \"registered_name\": null}",
+            "{\"module\": \"keras.losses\", \"class_name\": \"SparseCategoricalCrossentropy\", \"config\": {\"name\": \"sparse_categorical_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": true, \"ignore_class\": -1, \"axis\": -1, \"label_smoothing\": 0.0}, \"registered_name\": null}",
             new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: -1).ToJson());
     }
 
