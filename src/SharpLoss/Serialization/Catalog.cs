@@ -15,6 +15,10 @@ internal static class Catalog
         LossDefinition.Of<MeanSquaredError>(),
         LossDefinition.Of<MeanAbsoluteError>(),
         LossDefinition.Of<Huber>(),
+        LossDefinition.Of<CosineSimilarity>(),
+        LossDefinition.Of<CategoricalHinge>(),
+        LossDefinition.Of<Dice>(),
+        LossDefinition.Of<Tversky>(),
     ];
 
     private static readonly Dictionary<string, LossDefinition> Classes = Definitions.ToDictionary(d => d.ClassName, StringComparer.Ordinal);
@@ -34,16 +38,15 @@ internal static class Catalog
     private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
     {
         "Loss", "LossFunctionWrapper", "KLDivergence", "Poisson", "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy",
-        "SparseCategoricalFocalCrossentropy", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "CosineSimilarity",
-        "LogCosh", "Hinge", "SquaredHinge", "CategoricalHinge", "Dice", "Tversky", "Circle", "CTC", "CategoricalGeneralizedCrossEntropy",
+        "SparseCategoricalFocalCrossentropy", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
+        "LogCosh", "Hinge", "SquaredHinge", "Circle", "CTC",
         "kl_divergence", "poisson", "binary_focal_crossentropy", "categorical_focal_crossentropy", "sparse_categorical_focal_crossentropy",
-        "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "cosine_similarity", "log_cosh", "hinge", "squared_hinge",
-        "categorical_hinge", "dice", "tversky", "circle", "ctc", "categorical_generalized_cross_entropy", "kld", "KLD", "mape", "MAPE",
-        "msle", "MSLE", "kullback_leibler_divergence", "logcosh", "cosine", "cosine_proximity",
+        "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "log_cosh", "hinge", "squared_hinge",
+        "circle", "ctc", "kld", "KLD", "mape", "MAPE", "msle", "MSLE", "kullback_leibler_divergence", "logcosh",
     };
 
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under Keras 3, sorted.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. Classes.Keys.Concat(Keras3Names.Keys).Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Names { get; } = [.. Classes.Values.Where(d => d.Gettable).Select(d => d.ClassName).Concat(Keras3Names.Keys).Order(StringComparer.Ordinal)];
 
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under tf.keras 2, sorted.</summary>
     public static IReadOnlyList<string> TfKeras2Names { get; } = [.. Names.Concat(TfKeras2OnlyNames.Keys).Order(StringComparer.Ordinal)];
@@ -66,7 +69,7 @@ internal static class Catalog
 
     /// <summary>The class a name resolves to under <paramref name="semantics"/>, or null.</summary>
     public static string? Resolve(string identifier, LossSemantics semantics) =>
-        Classes.ContainsKey(identifier) ? identifier
+        Classes.TryGetValue(identifier, out LossDefinition? d) && d.Gettable ? identifier
         : Keras3Names.GetValueOrDefault(identifier)
         ?? (semantics == LossSemantics.TfKeras2 ? TfKeras2OnlyNames.GetValueOrDefault(identifier) : null);
 
@@ -90,6 +93,14 @@ internal static class Catalog
         {
             note = $" '{identifier}' is accepted by Keras's Model.compile only, which picks 'binary_crossentropy', 'categorical_crossentropy' or " +
                 "'sparse_categorical_crossentropy' from the shapes; name one of them.";
+        }
+        else if (identifier is "cosine" or "cosine_proximity")
+        {
+            note = $" '{identifier}' is a tf.compat.v1 export name of cosine_similarity, which neither Keras 3's nor tf.keras 2's get resolves: use 'cosine_similarity'.";
+        }
+        else if (identifier is "categorical_generalized_cross_entropy" || (Classes.TryGetValue(identifier, out LossDefinition? hidden) && !hidden.Gettable))
+        {
+            note = $" Keras 3's get does not resolve CategoricalGeneralizedCrossEntropy; construct it, or deserialize its full {{\"module\": \"keras.losses\", …}} config.";
         }
         else if (NotImplemented.Contains(identifier))
         {

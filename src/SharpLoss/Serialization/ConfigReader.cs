@@ -165,6 +165,43 @@ internal sealed class ConfigReader
             : throw Bad(key, "a 32-bit integer or null", v);
     }
 
+    /// <summary>An axis or a set of axes: an integer (one axis), a list of integers (Keras's tuple axis) or null (every axis).</summary>
+    public IReadOnlyList<int>? NullableAxes(string key, IReadOnlyList<int>? fallback)
+    {
+        if (!TryGet(key, out object? v))
+        {
+            return fallback;
+        }
+
+        if (v is null)
+        {
+            return null;
+        }
+
+        if (TryGetInteger(v, out long single) && single is >= int.MinValue and <= int.MaxValue)
+        {
+            return [(int)single];
+        }
+
+        if (v is System.Collections.IEnumerable list and not string)
+        {
+            var axes = new List<int>();
+            foreach (object? item in list)
+            {
+                if (!TryGetInteger(item, out long l) || l is < int.MinValue or > int.MaxValue)
+                {
+                    throw Bad(key, "an integer, a list of integers or null", v);
+                }
+
+                axes.Add((int)l);
+            }
+
+            return axes;
+        }
+
+        throw Bad(key, "an integer, a list of integers or null", v);
+    }
+
     /// <summary>Whether the config has <paramref name="key"/> (without marking it read).</summary>
     public bool Contains(string key) => _values.ContainsKey(key);
 

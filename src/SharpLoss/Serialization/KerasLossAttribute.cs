@@ -29,6 +29,10 @@ internal sealed class KerasLossAttribute(string className, string defaultName) :
     /// <summary>The function name and aliases Keras 3's <c>get</c> resolves to the class (space-separated).</summary>
     public string Names { get; init; } = string.Empty;
 
+    /// <summary>Whether <c>keras.losses.get</c> resolves the class name; false for a class that only a full
+    /// <c>{"module": "keras.losses", …}</c> config deserializes (CategoricalGeneralizedCrossEntropy, SPEC E.1).</summary>
+    public bool Gettable { get; init; } = true;
+
     /// <summary>Names only tf.keras 2's <c>get</c> resolves (space-separated).</summary>
     public string TfKeras2Names { get; init; } = string.Empty;
 }

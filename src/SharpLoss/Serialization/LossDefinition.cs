@@ -28,6 +28,7 @@ internal sealed class LossDefinition
         ClassName = a.ClassName;
         DefaultName = a.DefaultName;
         Names = Split(a.Names);
+        Gettable = a.Gettable;
         TfKeras2Names = Split(a.TfKeras2Names);
         _constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
         _parameters = _constructor.GetParameters();
@@ -47,6 +48,9 @@ internal sealed class LossDefinition
 
     /// <summary>The function name and aliases Keras 3's <c>get</c> resolves.</summary>
     public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Whether <c>get</c> resolves the class name (false for a class only a full config deserializes).</summary>
+    public bool Gettable { get; }
 
     /// <summary>The names only tf.keras 2's <c>get</c> resolves.</summary>
     public IReadOnlyList<string> TfKeras2Names { get; }
@@ -107,6 +111,12 @@ internal sealed class LossDefinition
         foreach (Key key in writer.Semantics == LossSemantics.Keras3 ? _keras3 : _tfKeras2)
         {
             object? value = key.Property.GetValue(loss);
+            if (value is IReadOnlyList<int> axes)
+            {
+                // Keras writes an int axis as a number and a tuple as a JSON list.
+                value = axes.Count == 1 ? axes[0] : axes.Select(a => (object?)a).ToList();
+            }
+
             if (!key.OnlyWhenNotDefault || !Equals(value, key.Parameter.DefaultValue))
             {
                 writer.Add(key.Name, value);
@@ -122,6 +132,7 @@ internal sealed class LossDefinition
             : t == typeof(double) ? r.Double(key.Name, (double)fallback!)
             : t == typeof(int) ? r.Int(key.Name, (int)fallback!)
             : t == typeof(int?) ? (r.Contains(key.Name) ? r.NullableInt(key.Name) : (int?)fallback)
+            : t == typeof(IReadOnlyList<int>) ? r.NullableAxes(key.Name, (IReadOnlyList<int>?)fallback)
             : throw new InvalidOperationException($"Config key '{key.Name}': parameters of type {t.Name} are not read yet.");
     }
 

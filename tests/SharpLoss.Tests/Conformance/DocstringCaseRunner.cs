@@ -63,6 +63,8 @@ internal interface IPrecision<T>
 
     static abstract Tensor<T> HuberFunction(LossInput<T> yTrue, LossInput<T> yPred, double delta, LossSemantics semantics);
 
+    static abstract Tensor<T> CosineSimilarityFunction(LossInput<T> yTrue, LossInput<T> yPred, int axis, LossSemantics semantics);
+
     static abstract Tensor<T> SigmoidCrossEntropyWithLogits(LossInput<T> labels, LossInput<T> logits);
 
     static abstract Tensor<T> WeightedCrossEntropyWithLogits(LossInput<T> labels, LossInput<T> logits, LossInput<T> posWeight);
@@ -104,6 +106,9 @@ internal readonly struct Single32 : IPrecision<float>
 
     public static Tensor<float> HuberFunction(LossInput<float> yTrue, LossInput<float> yPred, double delta, LossSemantics semantics) =>
         Losses.Huber(yTrue, yPred, delta, semantics);
+
+    public static Tensor<float> CosineSimilarityFunction(LossInput<float> yTrue, LossInput<float> yPred, int axis, LossSemantics semantics) =>
+        Losses.CosineSimilarity(yTrue, yPred, axis, semantics);
 
     public static Tensor<float> SigmoidCrossEntropyWithLogits(LossInput<float> labels, LossInput<float> logits) => Nn.SigmoidCrossEntropyWithLogits(labels, logits);
 
@@ -148,6 +153,9 @@ internal readonly struct Double64 : IPrecision<double>
 
     public static Tensor<double> HuberFunction(LossInput<double> yTrue, LossInput<double> yPred, double delta, LossSemantics semantics) =>
         Losses.Huber(yTrue, yPred, delta, semantics);
+
+    public static Tensor<double> CosineSimilarityFunction(LossInput<double> yTrue, LossInput<double> yPred, int axis, LossSemantics semantics) =>
+        Losses.CosineSimilarity(yTrue, yPred, axis, semantics);
 
     public static Tensor<double> SigmoidCrossEntropyWithLogits(LossInput<double> labels, LossInput<double> logits) => Nn.SigmoidCrossEntropyWithLogits(labels, logits);
 
@@ -223,6 +231,10 @@ internal static class DocstringCaseRunner
             "MeanSquaredError" or "custom elementwise squared error" => new MeanSquaredError(reduction, semantics: semantics),
             "MeanAbsoluteError" => new MeanAbsoluteError(reduction, semantics: semantics),
             "Huber" => new Huber(o.Delta, reduction, semantics: semantics),
+            "CosineSimilarity" => new CosineSimilarity(o.Axis, reduction, semantics: semantics),
+            "CategoricalHinge" => new CategoricalHinge(reduction, semantics: semantics),
+            "Dice" => new Dice(reduction, axis: o.Axes, semantics: semantics),
+            "Tversky" => new Tversky(o.Alpha, o.Beta, reduction, axis: o.Axes, semantics: semantics),
             _ => throw new InvalidOperationException($"{c}: not a class case."),
         };
     }
@@ -245,6 +257,10 @@ internal static class DocstringCaseRunner
                         In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), o.Delta, semantics ?? throw new ArgumentNullException(nameof(semantics))));
                     return c.ExpectsScalar ? Scalar(T.CreateChecked(perSample.Values.Average())) : perSample;
                 }
+
+            case CaseFamily.KerasFunction when c.Loss == "cosine_similarity":
+                return FromTensor(TP.CosineSimilarityFunction(
+                    In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), o.Axis, semantics ?? throw new ArgumentNullException(nameof(semantics))));
 
             case CaseFamily.KerasFunction:
                 // binary_crossentropy and tf.keras backend.binary_crossentropy: the unreduced function form. For the

@@ -122,6 +122,15 @@ internal sealed record CaseOptions
 
     public int Axis { get; init; } = -1;
 
+    /// <summary>A list-valued axis (Dice/Tversky's tuple), or null.</summary>
+    public int[]? Axes { get; init; }
+
+    /// <summary>Tversky's alpha; Keras's default 0.5 when absent.</summary>
+    public double Alpha { get; init; } = 0.5;
+
+    /// <summary>Tversky's beta; Keras's default 0.5 when absent.</summary>
+    public double Beta { get; init; } = 0.5;
+
     /// <summary>True when <c>reduction</c> appears in ctor_args (its value may be JSON null, meaning "none").</summary>
     public bool HasReduction { get; init; }
 
@@ -151,6 +160,9 @@ internal sealed record CaseOptions
                 "from_logits" when k is JsonValueKind.True or JsonValueKind.False => o with { FromLogits = p.Value.GetBoolean() },
                 "label_smoothing" when number => o with { LabelSmoothing = p.Value.GetDouble() },
                 "axis" when number => o with { Axis = p.Value.GetInt32() },
+                "axis" when k == JsonValueKind.Array => o with { Axes = [.. p.Value.EnumerateArray().Select(a => a.GetInt32())] },
+                "alpha" when number => o with { Alpha = p.Value.GetDouble() },
+                "beta" when number => o with { Beta = p.Value.GetDouble() },
                 "reduction" when isNull || k == JsonValueKind.String => o with { HasReduction = true, ReductionName = isNull ? null : p.Value.GetString() },
                 "ignore_class" when isNull || number => o with { IgnoreClass = isNull ? null : p.Value.GetInt32() },
                 "pos_weight" when number => o with { PosWeight = p.Value.GetDouble() },
@@ -269,7 +281,9 @@ internal sealed class DocstringCase
         {
             ("keras3" or "tf.keras2" or "keras3+tf.keras2", "class",
                 "BinaryCrossentropy" or "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" or "MeanSquaredError"
-                or "MeanAbsoluteError" or "Huber" or "custom elementwise squared error") => (CaseFamily.KerasClass, null),
+                or "MeanAbsoluteError" or "Huber" or "custom elementwise squared error"
+                or "CosineSimilarity" or "CategoricalHinge" or "Dice" or "Tversky") => (CaseFamily.KerasClass, null),
+            ("keras3+tf.keras2", "function", "cosine_similarity") => (CaseFamily.KerasFunction, null),
             ("keras3+tf.keras2", "function", "binary_crossentropy") => (CaseFamily.KerasFunction, null),
             ("keras3", "function", "huber") => (CaseFamily.KerasFunction, null),
             ("tf.keras2", "function", "backend.binary_crossentropy") => (CaseFamily.KerasFunction, null),
