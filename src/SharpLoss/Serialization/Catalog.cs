@@ -16,6 +16,8 @@ internal static class Catalog
         LossDefinition.Of<MeanAbsoluteError>(),
         LossDefinition.Of<Huber>(),
         LossDefinition.Of<BinaryFocalCrossentropy>(),
+        LossDefinition.Of<CategoricalFocalCrossentropy>(),
+        LossDefinition.Of<SparseCategoricalFocalCrossentropy>(),
     ];
 
     private static readonly Dictionary<string, LossDefinition> Classes = Definitions.ToDictionary(d => d.ClassName, StringComparer.Ordinal);
@@ -34,10 +36,10 @@ internal static class Catalog
     /// <summary>Keras loss names (SPEC E.1 and E.2 tables) that SharpLoss does not implement, for a clearer message.</summary>
     private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
     {
-        "Loss", "LossFunctionWrapper", "KLDivergence", "Poisson", "CategoricalFocalCrossentropy",
-        "SparseCategoricalFocalCrossentropy", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "CosineSimilarity",
+        "Loss", "LossFunctionWrapper", "KLDivergence", "Poisson",
+        "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "CosineSimilarity",
         "LogCosh", "Hinge", "SquaredHinge", "CategoricalHinge", "Dice", "Tversky", "Circle", "CTC", "CategoricalGeneralizedCrossEntropy",
-        "kl_divergence", "poisson", "categorical_focal_crossentropy", "sparse_categorical_focal_crossentropy",
+        "kl_divergence", "poisson",
         "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "cosine_similarity", "log_cosh", "hinge", "squared_hinge",
         "categorical_hinge", "dice", "tversky", "circle", "ctc", "categorical_generalized_cross_entropy", "kld", "KLD", "mape", "MAPE",
         "msle", "MSLE", "kullback_leibler_divergence", "logcosh", "cosine", "cosine_proximity",

@@ -107,6 +107,12 @@ internal sealed class LossDefinition
         foreach (Key key in writer.Semantics == LossSemantics.Keras3 ? _keras3 : _tfKeras2)
         {
             object? value = key.Property.GetValue(loss);
+            if (value is FocalAlpha alpha)
+            {
+                // A number, or a list of numbers: the form the loss was given (Keras writes alpha as given).
+                value = alpha.ConfigValue;
+            }
+
             if (!key.OnlyWhenNotDefault || !Equals(value, key.Parameter.DefaultValue))
             {
                 writer.Add(key.Name, value);
@@ -122,6 +128,7 @@ internal sealed class LossDefinition
             : t == typeof(double) ? r.Double(key.Name, (double)fallback!)
             : t == typeof(int) ? r.Int(key.Name, (int)fallback!)
             : t == typeof(int?) ? (r.Contains(key.Name) ? r.NullableInt(key.Name) : (int?)fallback)
+            : t == typeof(FocalAlpha?) ? (r.Contains(key.Name) ? r.Alpha(key.Name) : (FocalAlpha?)fallback)
             : throw new InvalidOperationException($"Config key '{key.Name}': parameters of type {t.Name} are not read yet.");
     }
 
