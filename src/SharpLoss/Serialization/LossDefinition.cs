@@ -128,7 +128,7 @@ internal sealed class LossDefinition
             : t == typeof(double) ? r.Double(key.Name, (double)fallback!)
             : t == typeof(int) ? r.Int(key.Name, (int)fallback!)
             : t == typeof(int?) ? (r.Contains(key.Name) ? r.NullableInt(key.Name) : (int?)fallback)
-            : t == typeof(FocalAlpha?) ? (r.Contains(key.Name) ? r.Alpha(key.Name) : (FocalAlpha?)fallback)
+            : t == typeof(FocalAlpha?) ? (object?)(r.Contains(key.Name) ? r.Alpha(key.Name) : (FocalAlpha?)fallback)
             : throw new InvalidOperationException($"Config key '{key.Name}': parameters of type {t.Name} are not read yet.");
     }
 
