@@ -223,6 +223,8 @@ internal static class DocstringCaseRunner
             "MeanSquaredError" or "custom elementwise squared error" => new MeanSquaredError(reduction, semantics: semantics),
             "MeanAbsoluteError" => new MeanAbsoluteError(reduction, semantics: semantics),
             "Huber" => new Huber(o.Delta, reduction, semantics: semantics),
+            "BinaryFocalCrossentropy" => new BinaryFocalCrossentropy(o.ApplyClassBalancing, o.Alpha, o.Gamma, o.FromLogits, o.LabelSmoothing, o.Axis, reduction, semantics: semantics),
+            "CategoricalFocalCrossentropy" => new CategoricalFocalCrossentropy(o.Alpha, o.Gamma, o.FromLogits, o.LabelSmoothing, o.Axis, reduction, semantics: semantics),
             _ => throw new InvalidOperationException($"{c}: not a class case."),
         };
     }

@@ -135,6 +135,15 @@ internal sealed record CaseOptions
     /// <summary>Huber's delta; Keras's default 1.0 when absent.</summary>
     public double Delta { get; init; } = 1.0;
 
+    /// <summary>The focal losses' apply_class_balancing (default false).</summary>
+    public bool ApplyClassBalancing { get; init; }
+
+    /// <summary>The focal losses' alpha; Keras's default 0.25 when absent.</summary>
+    public double Alpha { get; init; } = 0.25;
+
+    /// <summary>The focal losses' gamma; Keras's default 2.0 when absent.</summary>
+    public double Gamma { get; init; } = 2.0;
+
     /// <summary>ctor_args keys this model does not interpret.</summary>
     public IReadOnlyList<string> Unknown { get; init; } = [];
 
@@ -155,6 +164,9 @@ internal sealed record CaseOptions
                 "ignore_class" when isNull || number => o with { IgnoreClass = isNull ? null : p.Value.GetInt32() },
                 "pos_weight" when number => o with { PosWeight = p.Value.GetDouble() },
                 "delta" when number => o with { Delta = p.Value.GetDouble() },
+                "apply_class_balancing" when k is JsonValueKind.True or JsonValueKind.False => o with { ApplyClassBalancing = p.Value.GetBoolean() },
+                "alpha" when number => o with { Alpha = p.Value.GetDouble() },
+                "gamma" when number => o with { Gamma = p.Value.GetDouble() },
 
                 // Keys of losses SharpLoss does not implement (alpha, gamma, a list-valued axis, ...) are kept out of
                 // the applicable set by the loss name; DocstringCase rejects an unknown key on an applicable case.
@@ -269,7 +281,8 @@ internal sealed class DocstringCase
         {
             ("keras3" or "tf.keras2" or "keras3+tf.keras2", "class",
                 "BinaryCrossentropy" or "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" or "MeanSquaredError"
-                or "MeanAbsoluteError" or "Huber" or "custom elementwise squared error") => (CaseFamily.KerasClass, null),
+                or "MeanAbsoluteError" or "Huber" or "custom elementwise squared error"
+                or "BinaryFocalCrossentropy" or "CategoricalFocalCrossentropy") => (CaseFamily.KerasClass, null),
             ("keras3+tf.keras2", "function", "binary_crossentropy") => (CaseFamily.KerasFunction, null),
             ("keras3", "function", "huber") => (CaseFamily.KerasFunction, null),
             ("tf.keras2", "function", "backend.binary_crossentropy") => (CaseFamily.KerasFunction, null),
