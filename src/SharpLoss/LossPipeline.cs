@@ -164,6 +164,7 @@ public abstract partial class Loss
                 Outer = layout.Outer,
                 D = layout.D,
                 Inner = layout.Inner,
+                Last = layout.Last,
                 UniformWeight = plan.UniformWeight,
                 Weight = plan.Weight,
                 Weights = plan.Weights,

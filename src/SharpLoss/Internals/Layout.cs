@@ -11,6 +11,9 @@ internal struct Layout
     public int D;
     public int Inner;
 
+    /// <summary>y_pred's last dimension (tf.keras 2's categorical focal loss smooths labels over it whatever the axis).</summary>
+    public int Last;
+
     /// <summary>True when y_true must be broadcast to y_pred's shape before the kernel runs.</summary>
     public bool BroadcastYTrue;
 
@@ -31,6 +34,7 @@ internal struct Layout
             Outer = (int)pred.Product(0, axis),
             D = pred[axis],
             Inner = (int)pred.Product(axis + 1, pred.Rank),
+            Last = pred.Rank > 0 ? pred[pred.Rank - 1] : 1,
         };
     }
 }

@@ -73,4 +73,26 @@ internal static class Throw
 
         return value;
     }
+
+    /// <summary>A focal loss's α must lie in [0, 1] (Keras does not check; SPEC 0.7).</summary>
+    public static double Alpha(double value, string argument = "alpha")
+    {
+        if (!(value >= 0 && value <= 1))
+        {
+            OutOfRange(argument, value, $"Expected `alpha` in [0, 1]. Received: alpha={Py.Float(value)}.");
+        }
+
+        return value;
+    }
+
+    /// <summary>A focal loss's γ must be a finite number ≥ 0 (Keras does not check; SPEC 0.7).</summary>
+    public static double Gamma(double value, string argument = "gamma")
+    {
+        if (!(value >= 0 && double.IsFinite(value)))
+        {
+            OutOfRange(argument, value, $"Expected `gamma` to be a finite number >= 0. Received: gamma={Py.Float(value)}.");
+        }
+
+        return value;
+    }
 }

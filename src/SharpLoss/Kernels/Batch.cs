@@ -22,6 +22,9 @@ internal ref struct Batch<T>
     public int D;
     public int Inner;
 
+    /// <summary>y_pred's last dimension (<see cref="Internals.Layout.Last"/>).</summary>
+    public int Last;
+
     /// <summary>When true every sample has weight <see cref="Weight"/>; otherwise <see cref="Weights"/>[s].</summary>
     public bool UniformWeight;
     public T Weight;

@@ -19,6 +19,9 @@ internal static class Catalog
         LossDefinition.Of<CategoricalHinge>(),
         LossDefinition.Of<Dice>(),
         LossDefinition.Of<Tversky>(),
+        LossDefinition.Of<BinaryFocalCrossentropy>(),
+        LossDefinition.Of<CategoricalFocalCrossentropy>(),
+        LossDefinition.Of<SparseCategoricalFocalCrossentropy>(),
     ];
 
     private static readonly Dictionary<string, LossDefinition> Classes = Definitions.ToDictionary(d => d.ClassName, StringComparer.Ordinal);
@@ -37,10 +40,9 @@ internal static class Catalog
     /// <summary>Keras loss names (SPEC E.1 and E.2 tables) that SharpLoss does not implement, for a clearer message.</summary>
     private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
     {
-        "Loss", "LossFunctionWrapper", "KLDivergence", "Poisson", "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy",
-        "SparseCategoricalFocalCrossentropy", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
+        "Loss", "LossFunctionWrapper", "KLDivergence", "Poisson", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
         "LogCosh", "Hinge", "SquaredHinge", "Circle", "CTC",
-        "kl_divergence", "poisson", "binary_focal_crossentropy", "categorical_focal_crossentropy", "sparse_categorical_focal_crossentropy",
+        "kl_divergence", "poisson",
         "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "log_cosh", "hinge", "squared_hinge",
         "circle", "ctc", "kld", "KLD", "mape", "MAPE", "msle", "MSLE", "kullback_leibler_divergence", "logcosh",
     };

@@ -153,6 +153,44 @@ internal sealed class ConfigReader
             : throw Bad(key, "a 32-bit integer", v);
     }
 
+    /// <summary>A focal loss's <c>alpha</c>: a number, or a list of numbers (null reads as the default).</summary>
+    public FocalAlpha? Alpha(string key)
+    {
+        if (!TryGet(key, out object? v) || v is null)
+        {
+            return null;
+        }
+
+        if (v is not string && v is IEnumerable list)
+        {
+            var weights = new List<double>();
+            foreach (object? item in list)
+            {
+                weights.Add(item switch
+                {
+                    double d => d,
+                    float f => f,
+                    decimal m => (double)m,
+                    BigInteger b => (double)b,
+                    _ when TryGetInteger(item, out long l) => l,
+                    _ => throw Bad(key, "a number or a list of numbers", v),
+                });
+            }
+
+            return new FocalAlpha(weights);
+        }
+
+        return new FocalAlpha(v switch
+        {
+            double d => d,
+            float f => f,
+            decimal m => (double)m,
+            BigInteger b => (double)b,
+            _ when TryGetInteger(v, out long l) => l,
+            _ => throw Bad(key, "a number or a list of numbers", v),
+        });
+    }
+
     public int? NullableInt(string key)
     {
         if (!TryGet(key, out object? v) || v is null)

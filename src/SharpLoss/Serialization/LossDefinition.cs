@@ -116,6 +116,11 @@ internal sealed class LossDefinition
                 // Keras writes an int axis as a number and a tuple as a JSON list.
                 value = axes.Count == 1 ? axes[0] : axes.Select(a => (object?)a).ToList();
             }
+            else if (value is FocalAlpha alpha)
+            {
+                // A number, or a list of numbers: the form the loss was given (Keras writes alpha as given).
+                value = alpha.ConfigValue;
+            }
 
             if (!key.OnlyWhenNotDefault || !Equals(value, key.Parameter.DefaultValue))
             {
@@ -133,6 +138,7 @@ internal sealed class LossDefinition
             : t == typeof(int) ? r.Int(key.Name, (int)fallback!)
             : t == typeof(int?) ? (r.Contains(key.Name) ? r.NullableInt(key.Name) : (int?)fallback)
             : t == typeof(IReadOnlyList<int>) ? r.NullableAxes(key.Name, (IReadOnlyList<int>?)fallback)
+            : t == typeof(FocalAlpha?) ? (object?)(r.Contains(key.Name) ? r.Alpha(key.Name) : (FocalAlpha?)fallback)
             : throw new InvalidOperationException($"Config key '{key.Name}': parameters of type {t.Name} are not read yet.");
     }
 

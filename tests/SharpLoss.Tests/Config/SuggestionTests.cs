@@ -101,8 +101,8 @@ public class SuggestionTests
         var e = Assert.Throws<ArgumentException>(() => Losses.FromJson("{\"module\": \"keras.losses\", \"class_name\": \"BinaryCrossEntropy\", \"config\": {}, \"registered_name\": null}"));
         Assert.Equal("json", e.ParamName);
         Assert.Contains("Did you mean 'BinaryCrossentropy'?", e.Message, StringComparison.Ordinal);
-        Assert.Contains("Expected one of: BinaryCrossentropy, CategoricalCrossentropy, ", e.Message, StringComparison.Ordinal);
-        Assert.Contains(", MeanAbsoluteError, MeanSquaredError, SparseCategoricalCrossentropy", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Expected one of: BinaryCrossentropy, ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("SparseCategoricalCrossentropy", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

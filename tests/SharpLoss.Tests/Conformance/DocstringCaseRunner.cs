@@ -234,7 +234,9 @@ internal static class DocstringCaseRunner
             "CosineSimilarity" => new CosineSimilarity(o.Axis, reduction, semantics: semantics),
             "CategoricalHinge" => new CategoricalHinge(reduction, semantics: semantics),
             "Dice" => new Dice(reduction, axis: o.Axes, semantics: semantics),
-            "Tversky" => new Tversky(o.Alpha, o.Beta, reduction, axis: o.Axes, semantics: semantics),
+            "Tversky" => new Tversky(o.Alpha ?? 0.5, o.Beta, reduction, axis: o.Axes, semantics: semantics),
+            "BinaryFocalCrossentropy" => new BinaryFocalCrossentropy(o.ApplyClassBalancing, o.Alpha ?? 0.25, o.Gamma, o.FromLogits, o.LabelSmoothing, o.Axis, reduction, semantics: semantics),
+            "CategoricalFocalCrossentropy" => new CategoricalFocalCrossentropy(o.Alpha ?? 0.25, o.Gamma, o.FromLogits, o.LabelSmoothing, o.Axis, reduction, semantics: semantics),
             _ => throw new InvalidOperationException($"{c}: not a class case."),
         };
     }

@@ -125,8 +125,8 @@ internal sealed record CaseOptions
     /// <summary>A list-valued axis (Dice/Tversky's tuple), or null.</summary>
     public int[]? Axes { get; init; }
 
-    /// <summary>Tversky's alpha; Keras's default 0.5 when absent.</summary>
-    public double Alpha { get; init; } = 0.5;
+    /// <summary>alpha when given (Tversky's default is 0.5, the focal losses' 0.25).</summary>
+    public double? Alpha { get; init; }
 
     /// <summary>Tversky's beta; Keras's default 0.5 when absent.</summary>
     public double Beta { get; init; } = 0.5;
@@ -143,6 +143,12 @@ internal sealed record CaseOptions
 
     /// <summary>Huber's delta; Keras's default 1.0 when absent.</summary>
     public double Delta { get; init; } = 1.0;
+
+    /// <summary>The focal losses' apply_class_balancing (default false).</summary>
+    public bool ApplyClassBalancing { get; init; }
+
+    /// <summary>The focal losses' gamma; Keras's default 2.0 when absent.</summary>
+    public double Gamma { get; init; } = 2.0;
 
     /// <summary>ctor_args keys this model does not interpret.</summary>
     public IReadOnlyList<string> Unknown { get; init; } = [];
@@ -167,6 +173,8 @@ internal sealed record CaseOptions
                 "ignore_class" when isNull || number => o with { IgnoreClass = isNull ? null : p.Value.GetInt32() },
                 "pos_weight" when number => o with { PosWeight = p.Value.GetDouble() },
                 "delta" when number => o with { Delta = p.Value.GetDouble() },
+                "apply_class_balancing" when k is JsonValueKind.True or JsonValueKind.False => o with { ApplyClassBalancing = p.Value.GetBoolean() },
+                "gamma" when number => o with { Gamma = p.Value.GetDouble() },
 
                 // Keys of losses SharpLoss does not implement (alpha, gamma, a list-valued axis, ...) are kept out of
                 // the applicable set by the loss name; DocstringCase rejects an unknown key on an applicable case.
@@ -282,7 +290,8 @@ internal sealed class DocstringCase
             ("keras3" or "tf.keras2" or "keras3+tf.keras2", "class",
                 "BinaryCrossentropy" or "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" or "MeanSquaredError"
                 or "MeanAbsoluteError" or "Huber" or "custom elementwise squared error"
-                or "CosineSimilarity" or "CategoricalHinge" or "Dice" or "Tversky") => (CaseFamily.KerasClass, null),
+                or "CosineSimilarity" or "CategoricalHinge" or "Dice" or "Tversky"
+                or "BinaryFocalCrossentropy" or "CategoricalFocalCrossentropy") => (CaseFamily.KerasClass, null),
             ("keras3+tf.keras2", "function", "cosine_similarity") => (CaseFamily.KerasFunction, null),
             ("keras3+tf.keras2", "function", "binary_crossentropy") => (CaseFamily.KerasFunction, null),
             ("keras3", "function", "huber") => (CaseFamily.KerasFunction, null),
