@@ -18,19 +18,31 @@ public class ConsistencyTests
 {
     private const int Iterations = 1500;
 
+    /// <summary>Every loss class of the catalogue (by its Keras class name), each with its default options.</summary>
+    public static TheoryData<string> CatalogueClasses => [.. Losses.Names.Where(n => char.IsUpper(n[0]) && n.Any(char.IsLower))];
+
     [Theory]
     [InlineData(20261207)]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void RandomCalls_EveryEntryPointAgrees(int seed)
+    public void RandomCalls_EveryEntryPointAgrees(int seed) => RandomCalls(seed, null, Iterations);
+
+    /// <summary>The same checks for every class of the catalogue, built from its class name with default options and a
+    /// random reduction and semantics (a class tf.keras 2 lacks is skipped under tf.keras 2).</summary>
+    [Theory]
+    [MemberData(nameof(CatalogueClasses))]
+    public void RandomCalls_EveryCatalogueClass_EveryEntryPointAgrees(string className) =>
+        RandomCalls(className.Length * 7919, className, Iterations / 2);
+
+    private static void RandomCalls(int seed, string? className, int iterations)
     {
         var rng = new Random(seed);
         var failures = new List<string>();
         int valid = 0, rejected = 0;
-        for (int it = 0; it < Iterations && failures.Count < 10; it++)
+        for (int it = 0; it < iterations && failures.Count < 10; it++)
         {
-            Case c = Case.Random(rng);
+            Case c = Case.Random(rng, className);
             string context = $"seed {seed}, iteration {it}: {c}";
             try
             {
@@ -53,7 +65,7 @@ public class ConsistencyTests
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
 
         // The generator must produce both kinds of call in earnest, or the test checks little.
-        Assert.True(valid > Iterations / 4 && rejected > Iterations / 20, $"valid {valid}, rejected {rejected}");
+        Assert.True(valid > iterations / 4 && rejected > iterations / 20, $"valid {valid}, rejected {rejected}");
     }
 
     /// <summary>Runs every entry point on one case; returns whether the call was valid.</summary>
@@ -288,7 +300,12 @@ public class ConsistencyTests
         public bool[]? Mask;
         public int[] MShape = [];
 
-        public Loss Make(Reduction reduction) => Kind switch
+        /// <summary>A catalogue class built by name with its default options (null: <see cref="Kind"/> with the random options).</summary>
+        public string? ClassName;
+
+        public Loss Make(Reduction reduction) => ClassName is not null
+            ? Losses.FromConfig(ClassName, [new("reduction", reduction == Reduction.None ? null : ReductionName(reduction))], Semantics)
+            : Kind switch
         {
             LossKind.Bce => new BinaryCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
             LossKind.Cce => new CategoricalCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
@@ -298,9 +315,9 @@ public class ConsistencyTests
             _ => new Huber(Delta, reduction, semantics: Semantics),
         };
 
-        public static Case Random(Random rng)
+        public static Case Random(Random rng, string? className = null)
         {
-            var c = new Case { Kind = (LossKind)rng.Next(6) };
+            var c = new Case { Kind = (LossKind)rng.Next(6), ClassName = className };
             c.Semantics = rng.Next(4) == 0 ? LossSemantics.TfKeras2 : LossSemantics.Keras3;
             Reduction[] reductions = c.Semantics == LossSemantics.Keras3
                 ? [Reduction.None, Reduction.Sum, Reduction.SumOverBatchSize, Reduction.Mean, Reduction.MeanWithSampleWeight]
@@ -313,7 +330,8 @@ public class ConsistencyTests
             c.Delta = new[] { 1.0, 0.5, 0, 2.5 }[rng.Next(4)];
 
             c.PShape = RandomShape(rng);
-            bool sparse = c.Kind == LossKind.Scce;
+            bool sparse = className is null ? c.Kind == LossKind.Scce
+                : className.StartsWith("Sparse", StringComparison.Ordinal) || className == "CategoricalGeneralizedCrossEntropy";
             int[] perSample = c.PShape.Length > 0 ? c.PShape[..^1] : [];
             c.YShape = rng.Next(6) switch
             {
@@ -324,7 +342,7 @@ public class ConsistencyTests
             };
 
             int classes = c.PShape.Length > 0 ? Math.Max(1, c.PShape[^1]) : 1;
-            c.LabelType = sparse ? (Labels)rng.Next(3) : Labels.Values;
+            c.LabelType = sparse && className is null ? (Labels)rng.Next(3) : Labels.Values;
             c.Y = new double[Size(c.YShape)];
             for (int i = 0; i < c.Y.Length; i++)
             {
@@ -336,7 +354,7 @@ public class ConsistencyTests
             c.P = new double[Size(c.PShape)];
             for (int i = 0; i < c.P.Length; i++)
             {
-                c.P[i] = rng.Next(30) == 0 ? Extreme(rng) : c.FromLogits || c.Kind is LossKind.Mse or LossKind.Mae or LossKind.Huber ? (rng.NextDouble() * 10) - 5 : rng.NextDouble();
+                c.P[i] = rng.Next(30) == 0 ? Extreme(rng) : className is null && (c.FromLogits || c.Kind is LossKind.Mse or LossKind.Mae or LossKind.Huber) ? (rng.NextDouble() * 10) - 5 : rng.NextDouble();
             }
 
             c.WeightKind = rng.Next(3);
@@ -367,8 +385,9 @@ public class ConsistencyTests
             return c;
         }
 
-        public override string ToString() =>
-            $"{Kind} {Semantics} {Reduction} logits={FromLogits} ls={LabelSmoothing:R} axis={Axis} ignore={IgnoreClass?.ToString() ?? "null"} delta={Delta} " +
+        public override string ToString() => ClassName is not null
+            ? $"{ClassName} (defaults) {Semantics} {Reduction} yTrue {Tuple(YShape)} yPred {Tuple(PShape)} weight {(WeightKind == 0 ? "none" : WeightKind == 1 ? $"scalar {ScalarWeight:R}" : Tuple(WShape))} mask {(Mask is null ? "none" : Tuple(MShape))}"
+            : $"{Kind} {Semantics} {Reduction} logits={FromLogits} ls={LabelSmoothing:R} axis={Axis} ignore={IgnoreClass?.ToString() ?? "null"} delta={Delta} " +
             $"yTrue {Tuple(YShape)} {LabelType} yPred {Tuple(PShape)} weight {(WeightKind == 0 ? "none" : WeightKind == 1 ? $"scalar {ScalarWeight:R}" : Tuple(WShape))} " +
             $"mask {(Mask is null ? "none" : Tuple(MShape))}";
 
@@ -390,6 +409,15 @@ public class ConsistencyTests
     }
 
     private static int Size(int[] shape) => shape.Aggregate(1, (a, d) => a * d);
+
+    private static string ReductionName(Reduction r) => r switch
+    {
+        Reduction.Sum => "sum",
+        Reduction.Mean => "mean",
+        Reduction.MeanWithSampleWeight => "mean_with_sample_weight",
+        Reduction.Auto => "auto",
+        _ => "sum_over_batch_size",
+    };
 
     // ------------------------------------------------------------------ typed inputs and the API for one element type
 

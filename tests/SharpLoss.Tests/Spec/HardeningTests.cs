@@ -387,6 +387,21 @@ public class HardeningTests
         }
     }
 
+    /// <summary>
+    /// tf.keras 2 BCE on probabilities near p = 1 with y = 1: TensorFlow's gradient is −y/(q + ε) + (1 − y)/(1 − q + ε)
+    /// = −1/(0.99988294 + 1e-7) = −1.0001169 (double arithmetic on the float inputs), per element of a mean over 8, on the
+    /// vector path as on the scalar one (a one-division form cancelled to −1.0002809).
+    /// </summary>
+    [Fact]
+    public void TfKeras2BinaryProbabilities_GradientNearOne_MatchesTensorFlowsTerms()
+    {
+        const float p = 0.99988294f;
+        double expected = -1.0 / ((double)p + 1e-7) / 8;
+        var loss = new BinaryCrossentropy(semantics: LossSemantics.TfKeras2, reduction: Reduction.Sum);
+        Tensor<float> g = loss.ValueAndGradient(new LossInput<float>(Enumerable.Repeat(1f, 8).ToArray(), 1, 8), new LossInput<float>(Enumerable.Repeat(p, 8).ToArray(), 1, 8)).Gradient;
+        SpecAssert.Near(Enumerable.Repeat(expected, 8).ToArray(), SpecAssert.Values(g), 2e-6, 0);
+    }
+
     // ------------------------------------------------------------------ the same bits from every entry point
 
     /// <summary>
