@@ -19,6 +19,7 @@ internal static class Catalog
         LossDefinition.Of<CategoricalHinge>(),
         LossDefinition.Of<Dice>(),
         LossDefinition.Of<Tversky>(),
+        LossDefinition.Of<CategoricalGeneralizedCrossEntropy>(),
     ];
 
     private static readonly Dictionary<string, LossDefinition> Classes = Definitions.ToDictionary(d => d.ClassName, StringComparer.Ordinal);
