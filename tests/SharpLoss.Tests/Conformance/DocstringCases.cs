@@ -144,6 +144,9 @@ internal sealed record CaseOptions
     /// <summary>Huber's delta; Keras's default 1.0 when absent.</summary>
     public double Delta { get; init; } = 1.0;
 
+    /// <summary>CategoricalGeneralizedCrossEntropy's q; Keras's default 0.5 when absent.</summary>
+    public double Q { get; init; } = 0.5;
+
     /// <summary>ctor_args keys this model does not interpret.</summary>
     public IReadOnlyList<string> Unknown { get; init; } = [];
 
@@ -167,6 +170,7 @@ internal sealed record CaseOptions
                 "ignore_class" when isNull || number => o with { IgnoreClass = isNull ? null : p.Value.GetInt32() },
                 "pos_weight" when number => o with { PosWeight = p.Value.GetDouble() },
                 "delta" when number => o with { Delta = p.Value.GetDouble() },
+                "q" when number => o with { Q = p.Value.GetDouble() },
 
                 // Keys of losses SharpLoss does not implement (alpha, gamma, a list-valued axis, ...) are kept out of
                 // the applicable set by the loss name; DocstringCase rejects an unknown key on an applicable case.
@@ -266,8 +270,8 @@ internal sealed class DocstringCase
         _ => [],
     };
 
-    /// <summary>True for the SparseCategoricalCrossentropy class and tf.nn's sparse softmax, whose labels are class ids.</summary>
-    public bool HasClassIdLabels => Loss is "SparseCategoricalCrossentropy" or "sparse_softmax_cross_entropy_with_logits";
+    /// <summary>True for the SparseCategoricalCrossentropy and CategoricalGeneralizedCrossEntropy classes and tf.nn's sparse softmax, whose labels are class ids.</summary>
+    public bool HasClassIdLabels => Loss is "SparseCategoricalCrossentropy" or "CategoricalGeneralizedCrossEntropy" or "sparse_softmax_cross_entropy_with_logits";
 
     /// <summary>True when the published value is a reduced number (a scalar), false for a tensor of values.</summary>
     public bool ExpectsScalar => Expected.IsScalar;
@@ -282,7 +286,7 @@ internal sealed class DocstringCase
             ("keras3" or "tf.keras2" or "keras3+tf.keras2", "class",
                 "BinaryCrossentropy" or "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" or "MeanSquaredError"
                 or "MeanAbsoluteError" or "Huber" or "custom elementwise squared error"
-                or "CosineSimilarity" or "CategoricalHinge" or "Dice" or "Tversky") => (CaseFamily.KerasClass, null),
+                or "CosineSimilarity" or "CategoricalHinge" or "Dice" or "Tversky" or "CategoricalGeneralizedCrossEntropy") => (CaseFamily.KerasClass, null),
             ("keras3+tf.keras2", "function", "cosine_similarity") => (CaseFamily.KerasFunction, null),
             ("keras3+tf.keras2", "function", "binary_crossentropy") => (CaseFamily.KerasFunction, null),
             ("keras3", "function", "huber") => (CaseFamily.KerasFunction, null),
