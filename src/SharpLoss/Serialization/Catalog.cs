@@ -22,6 +22,7 @@ internal static class Catalog
         LossDefinition.Of<BinaryFocalCrossentropy>(),
         LossDefinition.Of<CategoricalFocalCrossentropy>(),
         LossDefinition.Of<SparseCategoricalFocalCrossentropy>(),
+        LossDefinition.Of<CategoricalGeneralizedCrossEntropy>(),
     ];
 
     private static readonly Dictionary<string, LossDefinition> Classes = Definitions.ToDictionary(d => d.ClassName, StringComparer.Ordinal);

@@ -43,21 +43,21 @@ internal interface IPrecision<T>
 {
     static abstract T Compute(Loss loss, LossInput<T> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
 
-    static abstract T Compute(SparseCategoricalCrossentropy loss, LossInput<int> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
+    static abstract T Compute(Loss loss, LossInput<int> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
 
-    static abstract T Compute(SparseCategoricalCrossentropy loss, LossInput<long> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
+    static abstract T Compute(Loss loss, LossInput<long> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
 
     static abstract Tensor<T> Call(Loss loss, LossInput<T> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
 
-    static abstract Tensor<T> Call(SparseCategoricalCrossentropy loss, LossInput<int> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
+    static abstract Tensor<T> Call(Loss loss, LossInput<int> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
 
-    static abstract Tensor<T> Call(SparseCategoricalCrossentropy loss, LossInput<long> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
+    static abstract Tensor<T> Call(Loss loss, LossInput<long> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
 
     static abstract T ValueAndGradient(Loss loss, LossInput<T> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
 
-    static abstract T ValueAndGradient(SparseCategoricalCrossentropy loss, LossInput<int> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
+    static abstract T ValueAndGradient(Loss loss, LossInput<int> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
 
-    static abstract T ValueAndGradient(SparseCategoricalCrossentropy loss, LossInput<long> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
+    static abstract T ValueAndGradient(Loss loss, LossInput<long> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask);
 
     static abstract Tensor<T> BinaryCrossentropyFunction(LossInput<T> yTrue, LossInput<T> yPred, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics);
 
@@ -85,21 +85,21 @@ internal readonly struct Single32 : IPrecision<float>
 {
     public static float Compute(Loss loss, LossInput<float> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss.Compute(yTrue, yPred, sampleWeight, mask);
 
-    public static float Compute(SparseCategoricalCrossentropy loss, LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss.Compute(yTrue, yPred, sampleWeight, mask);
+    public static float Compute(Loss loss, LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.Compute(yTrue, yPred, sampleWeight, mask) : ((SparseCategoricalCrossentropy)loss).Compute(yTrue, yPred, sampleWeight, mask);
 
-    public static float Compute(SparseCategoricalCrossentropy loss, LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss.Compute(yTrue, yPred, sampleWeight, mask);
+    public static float Compute(Loss loss, LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.Compute(yTrue, yPred, sampleWeight, mask) : ((SparseCategoricalCrossentropy)loss).Compute(yTrue, yPred, sampleWeight, mask);
 
     public static Tensor<float> Call(Loss loss, LossInput<float> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss.Call(yTrue, yPred, sampleWeight, mask);
 
-    public static Tensor<float> Call(SparseCategoricalCrossentropy loss, LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss.Call(yTrue, yPred, sampleWeight, mask);
+    public static Tensor<float> Call(Loss loss, LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.Call(yTrue, yPred, sampleWeight, mask) : ((SparseCategoricalCrossentropy)loss).Call(yTrue, yPred, sampleWeight, mask);
 
-    public static Tensor<float> Call(SparseCategoricalCrossentropy loss, LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss.Call(yTrue, yPred, sampleWeight, mask);
+    public static Tensor<float> Call(Loss loss, LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.Call(yTrue, yPred, sampleWeight, mask) : ((SparseCategoricalCrossentropy)loss).Call(yTrue, yPred, sampleWeight, mask);
 
     public static float ValueAndGradient(Loss loss, LossInput<float> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss.ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value;
 
-    public static float ValueAndGradient(SparseCategoricalCrossentropy loss, LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss.ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value;
+    public static float ValueAndGradient(Loss loss, LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value : ((SparseCategoricalCrossentropy)loss).ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value;
 
-    public static float ValueAndGradient(SparseCategoricalCrossentropy loss, LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss.ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value;
+    public static float ValueAndGradient(Loss loss, LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value : ((SparseCategoricalCrossentropy)loss).ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value;
 
     public static Tensor<float> BinaryCrossentropyFunction(LossInput<float> yTrue, LossInput<float> yPred, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics) =>
         Losses.BinaryCrossentropy(yTrue, yPred, fromLogits, labelSmoothing, axis, semantics);
@@ -132,21 +132,21 @@ internal readonly struct Double64 : IPrecision<double>
 {
     public static double Compute(Loss loss, LossInput<double> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss.Compute(yTrue, yPred, sampleWeight, mask);
 
-    public static double Compute(SparseCategoricalCrossentropy loss, LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss.Compute(yTrue, yPred, sampleWeight, mask);
+    public static double Compute(Loss loss, LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.Compute(yTrue, yPred, sampleWeight, mask) : ((SparseCategoricalCrossentropy)loss).Compute(yTrue, yPred, sampleWeight, mask);
 
-    public static double Compute(SparseCategoricalCrossentropy loss, LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss.Compute(yTrue, yPred, sampleWeight, mask);
+    public static double Compute(Loss loss, LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.Compute(yTrue, yPred, sampleWeight, mask) : ((SparseCategoricalCrossentropy)loss).Compute(yTrue, yPred, sampleWeight, mask);
 
     public static Tensor<double> Call(Loss loss, LossInput<double> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss.Call(yTrue, yPred, sampleWeight, mask);
 
-    public static Tensor<double> Call(SparseCategoricalCrossentropy loss, LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss.Call(yTrue, yPred, sampleWeight, mask);
+    public static Tensor<double> Call(Loss loss, LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.Call(yTrue, yPred, sampleWeight, mask) : ((SparseCategoricalCrossentropy)loss).Call(yTrue, yPred, sampleWeight, mask);
 
-    public static Tensor<double> Call(SparseCategoricalCrossentropy loss, LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss.Call(yTrue, yPred, sampleWeight, mask);
+    public static Tensor<double> Call(Loss loss, LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.Call(yTrue, yPred, sampleWeight, mask) : ((SparseCategoricalCrossentropy)loss).Call(yTrue, yPred, sampleWeight, mask);
 
     public static double ValueAndGradient(Loss loss, LossInput<double> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss.ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value;
 
-    public static double ValueAndGradient(SparseCategoricalCrossentropy loss, LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss.ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value;
+    public static double ValueAndGradient(Loss loss, LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value : ((SparseCategoricalCrossentropy)loss).ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value;
 
-    public static double ValueAndGradient(SparseCategoricalCrossentropy loss, LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss.ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value;
+    public static double ValueAndGradient(Loss loss, LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight, LossInput<bool> mask) => loss is CategoricalGeneralizedCrossEntropy g ? g.ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value : ((SparseCategoricalCrossentropy)loss).ValueAndGradient(yTrue, yPred, sampleWeight, mask).Value;
 
     public static Tensor<double> BinaryCrossentropyFunction(LossInput<double> yTrue, LossInput<double> yPred, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics) =>
         Losses.BinaryCrossentropy(yTrue, yPred, fromLogits, labelSmoothing, axis, semantics);
@@ -213,7 +213,7 @@ internal static class DocstringCaseRunner
     /// the Keras class (Keras 3 casts labels to the loss dtype before the loss sees them, SPEC A.1).</summary>
     public static IReadOnlyList<LabelVariant> LabelVariants(DocstringCase c) => c.Loss switch
     {
-        "SparseCategoricalCrossentropy" => [LabelVariant.Int32, LabelVariant.Int64, LabelVariant.Floating],
+        "SparseCategoricalCrossentropy" or "CategoricalGeneralizedCrossEntropy" => [LabelVariant.Int32, LabelVariant.Int64, LabelVariant.Floating],
         "sparse_softmax_cross_entropy_with_logits" => [LabelVariant.Int32, LabelVariant.Int64],
         _ => [LabelVariant.Dense],
     };
@@ -237,6 +237,7 @@ internal static class DocstringCaseRunner
             "Tversky" => new Tversky(o.Alpha ?? 0.5, o.Beta, reduction, axis: o.Axes, semantics: semantics),
             "BinaryFocalCrossentropy" => new BinaryFocalCrossentropy(o.ApplyClassBalancing, o.Alpha ?? 0.25, o.Gamma, o.FromLogits, o.LabelSmoothing, o.Axis, reduction, semantics: semantics),
             "CategoricalFocalCrossentropy" => new CategoricalFocalCrossentropy(o.Alpha ?? 0.25, o.Gamma, o.FromLogits, o.LabelSmoothing, o.Axis, reduction, semantics: semantics),
+            "CategoricalGeneralizedCrossEntropy" => new CategoricalGeneralizedCrossEntropy(o.Q, reduction, semantics: semantics),
             _ => throw new InvalidOperationException($"{c}: not a class case."),
         };
     }
@@ -332,27 +333,27 @@ internal static class DocstringCaseRunner
         bool published = op == ClassOp.Published;
         bool useCall = published && loss.Reduction == Reduction.None;
 
-        if (loss is SparseCategoricalCrossentropy sparse && labels is LabelVariant.Int32 or LabelVariant.Int64)
+        if (c.HasClassIdLabels && labels is LabelVariant.Int32 or LabelVariant.Int64)
         {
             if (labels == LabelVariant.Int32)
             {
                 int[] ids = c.YTrue.ToInt32();
                 return useCall
-                    ? FromTensor(TP.Call(sparse, new LossInput<int>(ids, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape)))
+                    ? FromTensor(TP.Call(loss, new LossInput<int>(ids, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape)))
                     : Scalar(op == ClassOp.ValueAndGradient
-                        ? TP.ValueAndGradient(sparse, new LossInput<int>(ids, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape))
-                        : TP.Compute(sparse, new LossInput<int>(ids, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape)));
+                        ? TP.ValueAndGradient(loss, new LossInput<int>(ids, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape))
+                        : TP.Compute(loss, new LossInput<int>(ids, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape)));
             }
 
             long[] ids64 = c.YTrue.ToInt64();
             return useCall
-                ? FromTensor(TP.Call(sparse, new LossInput<long>(ids64, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape)))
+                ? FromTensor(TP.Call(loss, new LossInput<long>(ids64, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape)))
                 : Scalar(op == ClassOp.ValueAndGradient
-                    ? TP.ValueAndGradient(sparse, new LossInput<long>(ids64, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape))
-                    : TP.Compute(sparse, new LossInput<long>(ids64, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape)));
+                    ? TP.ValueAndGradient(loss, new LossInput<long>(ids64, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape))
+                    : TP.Compute(loss, new LossInput<long>(ids64, yShape), In(yPred, pShape), Weight<T>(c.SampleWeight), Mask(mask, maskShape)));
         }
 
-        if (loss is SparseCategoricalCrossentropy && labels != LabelVariant.Floating)
+        if (c.HasClassIdLabels && labels != LabelVariant.Floating)
         {
             throw new ArgumentOutOfRangeException(nameof(labels), labels, $"{c}: the sparse class runs with Int32, Int64 or Floating labels.");
         }

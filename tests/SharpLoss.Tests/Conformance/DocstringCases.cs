@@ -150,6 +150,9 @@ internal sealed record CaseOptions
     /// <summary>The focal losses' gamma; Keras's default 2.0 when absent.</summary>
     public double Gamma { get; init; } = 2.0;
 
+    /// <summary>CategoricalGeneralizedCrossEntropy's q; Keras's default 0.5 when absent.</summary>
+    public double Q { get; init; } = 0.5;
+
     /// <summary>ctor_args keys this model does not interpret.</summary>
     public IReadOnlyList<string> Unknown { get; init; } = [];
 
@@ -175,6 +178,7 @@ internal sealed record CaseOptions
                 "delta" when number => o with { Delta = p.Value.GetDouble() },
                 "apply_class_balancing" when k is JsonValueKind.True or JsonValueKind.False => o with { ApplyClassBalancing = p.Value.GetBoolean() },
                 "gamma" when number => o with { Gamma = p.Value.GetDouble() },
+                "q" when number => o with { Q = p.Value.GetDouble() },
 
                 // Keys of losses SharpLoss does not implement (alpha, gamma, a list-valued axis, ...) are kept out of
                 // the applicable set by the loss name; DocstringCase rejects an unknown key on an applicable case.
@@ -274,8 +278,8 @@ internal sealed class DocstringCase
         _ => [],
     };
 
-    /// <summary>True for the SparseCategoricalCrossentropy class and tf.nn's sparse softmax, whose labels are class ids.</summary>
-    public bool HasClassIdLabels => Loss is "SparseCategoricalCrossentropy" or "sparse_softmax_cross_entropy_with_logits";
+    /// <summary>True for the SparseCategoricalCrossentropy and CategoricalGeneralizedCrossEntropy classes and tf.nn's sparse softmax, whose labels are class ids.</summary>
+    public bool HasClassIdLabels => Loss is "SparseCategoricalCrossentropy" or "CategoricalGeneralizedCrossEntropy" or "sparse_softmax_cross_entropy_with_logits";
 
     /// <summary>True when the published value is a reduced number (a scalar), false for a tensor of values.</summary>
     public bool ExpectsScalar => Expected.IsScalar;
@@ -291,7 +295,7 @@ internal sealed class DocstringCase
                 "BinaryCrossentropy" or "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" or "MeanSquaredError"
                 or "MeanAbsoluteError" or "Huber" or "custom elementwise squared error"
                 or "CosineSimilarity" or "CategoricalHinge" or "Dice" or "Tversky"
-                or "BinaryFocalCrossentropy" or "CategoricalFocalCrossentropy") => (CaseFamily.KerasClass, null),
+                or "BinaryFocalCrossentropy" or "CategoricalFocalCrossentropy" or "CategoricalGeneralizedCrossEntropy") => (CaseFamily.KerasClass, null),
             ("keras3+tf.keras2", "function", "cosine_similarity") => (CaseFamily.KerasFunction, null),
             ("keras3+tf.keras2", "function", "binary_crossentropy") => (CaseFamily.KerasFunction, null),
             ("keras3", "function", "huber") => (CaseFamily.KerasFunction, null),
