@@ -306,14 +306,14 @@ public class ConsistencyTests
         public Loss Make(Reduction reduction) => ClassName is not null
             ? Losses.FromConfig(ClassName, [new("reduction", reduction == Reduction.None ? null : ReductionName(reduction))], Semantics)
             : Kind switch
-        {
-            LossKind.Bce => new BinaryCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
-            LossKind.Cce => new CategoricalCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
-            LossKind.Scce => new SparseCategoricalCrossentropy(FromLogits, IgnoreClass, reduction, Axis, labelSmoothing: LabelSmoothing, semantics: Semantics),
-            LossKind.Mse => new MeanSquaredError(reduction, semantics: Semantics),
-            LossKind.Mae => new MeanAbsoluteError(reduction, semantics: Semantics),
-            _ => new Huber(Delta, reduction, semantics: Semantics),
-        };
+            {
+                LossKind.Bce => new BinaryCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
+                LossKind.Cce => new CategoricalCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
+                LossKind.Scce => new SparseCategoricalCrossentropy(FromLogits, IgnoreClass, reduction, Axis, labelSmoothing: LabelSmoothing, semantics: Semantics),
+                LossKind.Mse => new MeanSquaredError(reduction, semantics: Semantics),
+                LossKind.Mae => new MeanAbsoluteError(reduction, semantics: Semantics),
+                _ => new Huber(Delta, reduction, semantics: Semantics),
+            };
 
         public static Case Random(Random rng, string? className = null)
         {
