@@ -15,6 +15,13 @@ internal static class Catalog
         LossDefinition.Of<MeanSquaredError>(),
         LossDefinition.Of<MeanAbsoluteError>(),
         LossDefinition.Of<Huber>(),
+        LossDefinition.Of<MeanAbsolutePercentageError>(),
+        LossDefinition.Of<MeanSquaredLogarithmicError>(),
+        LossDefinition.Of<LogCosh>(),
+        LossDefinition.Of<Poisson>(),
+        LossDefinition.Of<Hinge>(),
+        LossDefinition.Of<SquaredHinge>(),
+        LossDefinition.Of<KLDivergence>(),
     ];
 
     private static readonly Dictionary<string, LossDefinition> Classes = Definitions.ToDictionary(d => d.ClassName, StringComparer.Ordinal);
@@ -33,13 +40,13 @@ internal static class Catalog
     /// <summary>Keras loss names (SPEC E.1 and E.2 tables) that SharpLoss does not implement, for a clearer message.</summary>
     private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
     {
-        "Loss", "LossFunctionWrapper", "KLDivergence", "Poisson", "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy",
-        "SparseCategoricalFocalCrossentropy", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "CosineSimilarity",
-        "LogCosh", "Hinge", "SquaredHinge", "CategoricalHinge", "Dice", "Tversky", "Circle", "CTC", "CategoricalGeneralizedCrossEntropy",
-        "kl_divergence", "poisson", "binary_focal_crossentropy", "categorical_focal_crossentropy", "sparse_categorical_focal_crossentropy",
-        "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "cosine_similarity", "log_cosh", "hinge", "squared_hinge",
-        "categorical_hinge", "dice", "tversky", "circle", "ctc", "categorical_generalized_cross_entropy", "kld", "KLD", "mape", "MAPE",
-        "msle", "MSLE", "kullback_leibler_divergence", "logcosh", "cosine", "cosine_proximity",
+        "Loss", "LossFunctionWrapper", "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy",
+        "SparseCategoricalFocalCrossentropy", "CosineSimilarity",
+        "CategoricalHinge", "Dice", "Tversky", "Circle", "CTC", "CategoricalGeneralizedCrossEntropy",
+        "binary_focal_crossentropy", "categorical_focal_crossentropy", "sparse_categorical_focal_crossentropy",
+        "cosine_similarity",
+        "categorical_hinge", "dice", "tversky", "circle", "ctc", "categorical_generalized_cross_entropy",
+        "cosine", "cosine_proximity",
     };
 
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under Keras 3, sorted.</summary>

@@ -71,8 +71,8 @@ public class SuggestionTests
     [Fact]
     public void Get_KerasLossSharpLossLacks_SaysSo()
     {
-        // SPEC E.1 lists LogCosh / log_cosh among Keras 3's losses.
-        var e = Assert.Throws<ArgumentException>(() => Losses.Get("log_cosh"));
+        // SPEC E.1 lists CTC / ctc among Keras 3's losses (B.18).
+        var e = Assert.Throws<ArgumentException>(() => Losses.Get("ctc"));
         Assert.Contains("does not implement", e.Message, StringComparison.Ordinal);
     }
 
@@ -101,7 +101,11 @@ public class SuggestionTests
         var e = Assert.Throws<ArgumentException>(() => Losses.FromJson("{\"module\": \"keras.losses\", \"class_name\": \"BinaryCrossEntropy\", \"config\": {}, \"registered_name\": null}"));
         Assert.Equal("json", e.ParamName);
         Assert.Contains("Did you mean 'BinaryCrossentropy'?", e.Message, StringComparison.Ordinal);
-        Assert.Contains("Expected one of: BinaryCrossentropy, CategoricalCrossentropy, Huber, MeanAbsoluteError, MeanSquaredError, SparseCategoricalCrossentropy.", e.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "Expected one of: BinaryCrossentropy, CategoricalCrossentropy, Hinge, Huber, KLDivergence, LogCosh, MeanAbsoluteError, MeanAbsolutePercentageError, " +
+            "MeanSquaredError, MeanSquaredLogarithmicError, Poisson, SparseCategoricalCrossentropy, SquaredHinge.",
+            e.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]
