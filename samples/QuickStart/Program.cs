@@ -68,6 +68,16 @@ Check("MeanAbsoluteError [0,0,1,1] vs [1,1,1,0]", new MeanAbsoluteError().Comput
 // tf.keras.losses.Huber / keras.losses.huber: y_true [[0,1],[0,0]], y_pred [[0.6,0.4],[0.4,0.6]], delta = 1.
 Check("Huber [[0,1],[0,0]] vs [[0.6,0.4],[0.4,0.6]]", new Huber().Compute(new float[,] { { 0, 1 }, { 0, 0 } }, new float[,] { { 0.6f, 0.4f }, { 0.4f, 0.6f } }), 0.155, 1e-3);
 
+// The tf.keras.losses docstrings of the other element-wise losses (y_true [[0,1],[0,0]] unless stated).
+float[,] y01 = { { 0, 1 }, { 0, 0 } }, p64 = { { 0.6f, 0.4f }, { 0.4f, 0.6f } }, p11 = { { 1, 1 }, { 1, 0 } }, p10 = { { 1, 1 }, { 0, 0 } };
+Check("Hinge [[0,1],[0,0]] vs [[0.6,0.4],[0.4,0.6]]", new Hinge().Compute(y01, p64), 1.3, 1e-3);
+Check("SquaredHinge [[0,1],[0,0]] vs [[0.6,0.4],[0.4,0.6]]", new SquaredHinge().Compute(y01, p64), 1.86, 1e-3);
+Check("KLDivergence [[0,1],[0,0]] vs [[0.6,0.4],[0.4,0.6]]", new KLDivergence().Compute(y01, p64), 0.458, 1e-3);
+Check("Poisson [[0,1],[0,0]] vs [[1,1],[0,0]]", new Poisson().Compute(y01, p10), 0.5, 1e-3);
+Check("LogCosh [[0,1],[0,0]] vs [[1,1],[0,0]]", new LogCosh().Compute(y01, p10), 0.108, 1e-3);
+Check("MeanSquaredLogarithmicError [[0,1],[0,0]] vs [[1,1],[1,0]]", new MeanSquaredLogarithmicError().Compute(y01, p11), 0.24, 1e-2);
+Check("MeanAbsolutePercentageError [[2,1],[2,3]] vs [[1,1],[1,0]]", new MeanAbsolutePercentageError().Compute(new float[,] { { 2, 1 }, { 2, 3 } }, p11), 50, 5e-7 * 50);
+
 // The gradient comes from the same pass.
 var (value, gradient) = bce.ValueAndGradient(yTrue, logits);
 Console.WriteLine();

@@ -13,18 +13,20 @@ public static partial class Losses
 {
     /// <summary>
     /// Every name <see cref="Get(string, LossSemantics)"/> accepts under Keras 3: class names, function names and aliases.
-    /// tf.keras 2 semantics also accept <c>"huber_loss"</c> (see <see cref="TfKeras2Names"/>).
+    /// tf.keras 2 semantics also accept <c>"huber_loss"</c>, <c>"logcosh"</c> and <c>"kullback_leibler_divergence"</c> (see
+    /// <see cref="TfKeras2Names"/>).
     /// </summary>
     public static IReadOnlyList<string> Names => Catalog.Names;
 
     /// <summary>Every name <see cref="Get(string, LossSemantics)"/> accepts under tf.keras 2: <see cref="Names"/> and the
-    /// aliases only tf.keras 2's <c>get</c> resolves (<c>"huber_loss"</c>).</summary>
+    /// aliases only tf.keras 2's <c>get</c> resolves (<c>"huber_loss"</c>, <c>"logcosh"</c>, <c>"kullback_leibler_divergence"</c>).</summary>
     public static IReadOnlyList<string> TfKeras2Names => Catalog.TfKeras2Names;
 
     /// <summary>
     /// <c>keras.losses.get(name)</c>: a class name, function name or alias (<c>"bce"</c>, <c>"mse"</c>, <c>"mae"</c>, …)
     /// gives a new instance of the class with its default configuration. Under <see cref="LossSemantics.TfKeras2"/> the
-    /// tf.keras 2 aliases resolve too (<c>"huber_loss"</c>, which Keras 3 rejects).
+    /// tf.keras 2 aliases resolve too (<c>"huber_loss"</c>, <c>"logcosh"</c>, <c>"kullback_leibler_divergence"</c>, which
+    /// Keras 3 rejects).
     /// </summary>
     /// <param name="identifier">The name (case-sensitive, as in Keras).</param>
     /// <param name="semantics">Keras 3 (default) or tf.keras 2.x.</param>

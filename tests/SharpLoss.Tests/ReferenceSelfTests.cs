@@ -312,6 +312,48 @@ public class ReferenceSelfTests
         Close(k3, v1, 1e-15, 1e-15);
     }
 
+    // ------------------------------------------------------------------ MAPE, MSLE, log-cosh, Poisson, hinge, KLD
+
+    [Fact]
+    public void MapeAndMsle_LossesTest_Unweighted()
+    {
+        // source: keras-team/keras keras/src/losses/losses_test.py MeanAbsolutePercentageErrorTest.test_no_reduction (sample
+        // weight 2.3: [621.8518, 352.6666]) and MeanSquaredLogarithmicErrorTest.test_unweighted (1.437).
+        double[] y = [1, 9, 2, -5, -2, 6], p = [4, 8, 12, 8, 1, 3];
+        var (mape, _) = RefLosses.MeanAbsolutePercentageError(y, [2, 3], p, [2, 3], float32: true);
+        Close([621.851806640625, 352.6666564941406], [mape[0] * 2.3, mape[1] * 2.3], 0, Rel);
+        var (msle, shape) = RefLosses.MeanSquaredLogarithmicError(y, [2, 3], p, [2, 3], RefLosses.MsleEpsilon(float32: true, tfKeras2: false));
+        Close(1.4370421171188354, RefReduce.Keras3(msle, shape, null, null, null, "sum_over_batch_size").Scalar!.Value, 0, Rel);
+        Assert.Equal((double)(float)1e-7, RefLosses.MsleEpsilon(float32: false, tfKeras2: false));
+        Assert.Equal(1e-7, RefLosses.MsleEpsilon(float32: false, tfKeras2: true));
+    }
+
+    [Fact]
+    public void LogCoshPoissonAndKld_TfKerasDocstrings()
+    {
+        // source: keras-team/tf-keras tf_keras/losses.py docstrings LogCosh (0.108), Poisson (0.5), KLDivergence none
+        // ([0.916, -3.08e-06]); reference_float32 0.1084451973438263, 0.4999999701976776, [0.916289210319519, -3.080907390540233e-06].
+        double[] y = [0, 1, 0, 0];
+        var (logCosh, ls) = RefLosses.LogCosh(y, [2, 2], [1, 1, 0, 0], [2, 2]);
+        Close(0.1084451973438263, RefReduce.Keras3(logCosh, ls, null, null, null, "sum_over_batch_size").Scalar!.Value, 0, Rel);
+        var (poisson, ps) = RefLosses.Poisson(y, [2, 2], [1, 1, 0, 0], [2, 2], float32: true);
+        Close(0.4999999701976776, RefReduce.Keras3(poisson, ps, null, null, null, "sum_over_batch_size").Scalar!.Value, 0, Rel);
+        var (kld, _) = RefLosses.KLDivergence(y, [2, 2], [0.6, 0.4, 0.4, 0.6], [2, 2], float32: true);
+        Close([0.916289210319519, -3.080907390540233e-06], kld, 1e-12, Rel);
+    }
+
+    [Fact]
+    public void HingeAndSquaredHinge_ConvertBinaryLabelsOnly()
+    {
+        // source: keras-team/keras keras/src/losses/losses_test.py HingeTest / SquaredHingeTest test_unweighted none:
+        // [1.1, 1.5] and [1.46, 2.26] for y = [[0, 1], [0, 0]] (converted to ±1). With a −1 among the labels nothing is
+        // converted (SPEC B.13): [[0, 1], [0, -1]] gives (1 + 0.6)/2 = 0.8 and (1 + 1.6)/2 = 1.3.
+        double[] p = [0.6, 0.4, 0.4, 0.6];
+        Close([1.1, 1.5], RefLosses.Hinge([0, 1, 0, 0], [2, 2], p, [2, 2], squared: false).Values, 1e-12);
+        Close([1.46, 2.26], RefLosses.Hinge([0, 1, 0, 0], [2, 2], p, [2, 2], squared: true).Values, 1e-12);
+        Close([0.8, 1.3], RefLosses.Hinge([0, 1, 0, -1], [2, 2], p, [2, 2], squared: false).Values, 1e-12);
+    }
+
     [Fact]
     public void Mse_RankOneTrueAgainstColumnPred_IsExpanded()
     {

@@ -14,7 +14,7 @@ namespace SharpLoss.Kernels;
 /// coefficients); at most 2 ulp for normal and subnormal x &gt; 0; −∞ at 0, NaN below 0 or for NaN, +∞ at +∞.</description></item>
 /// <item><description><see cref="Log1p"/> for e in [0, 1]: 2·atanh(e/(2 + e)) as an odd polynomial; at most 2 ulp, exact
 /// for tiny e (no 1 + e rounding).</description></item>
-/// <item><description><see cref="Log1pAndReciprocal"/> for e in [0, 1]: log(1 + e) within 4 ulp and 1/(1 + e) within 3 ulp
+/// <item><description><see cref="Log1pAndReciprocal"/> for e in [−½, 1]: log(1 + e) within 4 ulp and 1/(1 + e) within 3 ulp
 /// (one shared division).</description></item>
 /// <item><description><see cref="ExpNonPositive"/> and <see cref="LogNormal"/>: as <see cref="Exp"/> and <see cref="Log"/> on
 /// their domains (x ≤ 0; positive normal x), without the special-case handling.</description></item>
@@ -155,8 +155,9 @@ internal static class FastMath
     public static Vector256<float> Log1p(Vector256<float> e) => Atanh2(e / (Vector256.Create(2f) + e));
 
     /// <summary>
-    /// log(1 + e) and 1/(1 + e) for e in [0, 1] with one division: r = 1/((1 + e)(2 + e)), 1/(1 + e) = (2 + e)·r and
-    /// s = e/(2 + e) = e·(1 + e)·r. Used by the sigmoid losses, which need both.
+    /// log(1 + e) and 1/(1 + e) for e in [−½, 1] with one division: r = 1/((1 + e)(2 + e)), 1/(1 + e) = (2 + e)·r and
+    /// s = e/(2 + e) = e·(1 + e)·r, which lies in [−⅓, ⅓], where the odd polynomial of <see cref="Atanh2"/> holds. Used
+    /// by the sigmoid losses (e in [0, 1]) and log-cosh (e in [−½, 0]), which need both.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Log1pAndReciprocal(Vector256<float> e, out Vector256<float> reciprocal)
@@ -168,9 +169,10 @@ internal static class FastMath
     }
 
     /// <summary>
-    /// 2·atanh(s) = log((1 + s)/(1 − s)) for s in [0, 1/3]: 2s + s·t·P(t), t = s², P of degree 3 (a Chebyshev fit on
-    /// [0, 1/9]: relative error of the result below 1.7e-8, a quarter of an ulp), by Horner's scheme: one
-    /// multiplication fewer than Estrin's, and the loops that use it overlap iterations, so the longer chain costs nothing.
+    /// 2·atanh(s) = log((1 + s)/(1 − s)) for s in [−1/3, 1/3] (an odd function): 2s + s·t·P(t), t = s², P of degree 3
+    /// (a Chebyshev fit on [0, 1/9]: relative error of the result below 1.7e-8, a quarter of an ulp), by Horner's scheme:
+    /// one multiplication fewer than Estrin's, and the loops that use it overlap iterations, so the longer chain costs
+    /// nothing.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Atanh2(Vector256<float> s)

@@ -5,7 +5,8 @@ namespace SharpLoss.Kernels;
 
 /// <summary>
 /// The math of an element-wise loss term e(y, p) and its derivative ∂e/∂p, as scalar and Vector256
-/// operators (and optionally Vector512 ones). Bodies are math only: no loops, no bounds checks; <see cref="PointwiseDriver"/> owns the loops.
+/// operators (and optionally Vector512 ones), and whether the per-sample loss averages or sums the terms
+/// (<see cref="SumsOverAxis"/>). Bodies are math only: no loops, no bounds checks; <see cref="PointwiseDriver"/> owns the loops.
 /// Implementations mark these methods <c>AggressiveInlining</c>: without it only profile-guided tier-1 code inlines the
 /// larger ones into the driver's loops, and code compiled without a profile (tiered compilation off, TieredPGO off,
 /// ahead-of-time) calls them once per vector, with the vectors passed through memory: BCE from logits ran at about a
@@ -24,6 +25,12 @@ internal interface IPointwiseKernel<T>
     Vector256<T> Loss(Vector256<T> y, Vector256<T> p);
 
     Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad);
+
+    /// <summary>
+    /// True when the per-sample loss is the sum of the element terms over the reduced axis (Keras <c>kl_divergence</c>),
+    /// false (the default) when it is their mean. A sum over an empty axis is 0, a mean NaN.
+    /// </summary>
+    static virtual bool SumsOverAxis => false;
 
     /// <summary>True when the kernel also has Vector512 operators (used where Vector512 is hardware accelerated).</summary>
     static virtual bool Wide => false;

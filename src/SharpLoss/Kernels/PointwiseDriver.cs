@@ -6,8 +6,9 @@ namespace SharpLoss.Kernels;
 
 /// <summary>
 /// Drives an <see cref="IPointwiseKernel{T}"/> over a <see cref="Batch{T}"/>: per-sample loss
-/// L_s = mean over the D elements of sample s of e(y, p), gradient W_s · GradScale · e'(y, p) / D, and the
-/// returned sum Σ_s W_s · L_s, all in one pass.
+/// L_s = mean over the D elements of sample s of e(y, p) (or their sum, for kernels whose
+/// <see cref="IPointwiseKernel{T}.SumsOverAxis"/> is true), gradient W_s · GradScale · e'(y, p) / D (without the / D for
+/// a sum), and the returned sum Σ_s W_s · L_s, all in one pass.
 /// </summary>
 /// <remarks>
 /// Work is cut into fixed chunks of <see cref="Chunk"/> elements (or whole rows); each chunk sums in double and the
@@ -46,12 +47,13 @@ internal static unsafe class PointwiseDriver
             {
                 // Uniform weight and no per-sample output: the layout is irrelevant, one flat pass.
                 job.Mode = Mode.Flat;
-                job.Factor = b.D == 0 ? T.Zero : b.Weight * b.GradScale * (T.One / T.CreateTruncating(b.D));
+                job.Factor = b.D == 0 ? T.Zero : b.Weight * b.GradScale * InverseCount<T, TKernel>(b.D);
                 job.Stream = g is not null && !b.Grad.IsEmpty && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes
                     && StreamingStore<T>.Supported(g);
                 double sum = Chunked.Sum(job, Chunks(job.N, Chunk), b.MaxDegreeOfParallelism);
-                // No sample: Σ over nothing is 0. Samples of D = 0 elements each have the mean of nothing, NaN.
-                return b.Samples == 0 ? 0 : double.CreateTruncating(b.Weight) * sum / b.D;
+                // No sample: Σ over nothing is 0. Samples of D = 0 elements each have the mean of nothing, NaN (or the sum
+                // of nothing, 0).
+                return b.Samples == 0 ? 0 : double.CreateTruncating(b.Weight) * SampleLoss<T, TKernel>(sum, b.D);
             }
 
             if (b.Inner == 1 && b.D == 1)
@@ -73,6 +75,16 @@ internal static unsafe class PointwiseDriver
     }
 
     private static int Chunks(int n, int per) => (int)(((long)n + per - 1) / per);
+
+    /// <summary>1/D for a mean over the axis, 1 for a sum: the factor of each element's derivative.</summary>
+    private static T InverseCount<T, TKernel>(int d)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IPointwiseKernel<T> => TKernel.SumsOverAxis ? T.One : T.One / T.CreateTruncating(d);
+
+    /// <summary>A sample's loss from the double sum of its D terms: the sum, or its mean.</summary>
+    private static double SampleLoss<T, TKernel>(double sum, int d)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IPointwiseKernel<T> => TKernel.SumsOverAxis ? sum : sum / d;
 
     private enum Mode
     {
@@ -120,14 +132,14 @@ internal static unsafe class PointwiseDriver
         private readonly double RowsChunk(int chunk)
         {
             int first = chunk * RowsPerChunk, end = Math.Min(Samples, first + RowsPerChunk);
-            T invD = T.One / T.CreateTruncating(D);
+            T invD = InverseCount<T, TKernel>(D);
             double total = 0;
             for (int s = first; s < end; s++)
             {
                 T w = Uniform ? Weight : W[s];
                 long off = (long)s * D;
                 double sum = SumStretch(Kernel, Y + off, P + off, G is null ? null : G + off, D, w * GradScale * invD, Vectorize);
-                T l = T.CreateTruncating(sum / D);
+                T l = T.CreateTruncating(SampleLoss<T, TKernel>(sum, D));
                 if (PerSample is not null)
                 {
                     PerSample[s] = l;
@@ -207,7 +219,7 @@ internal static unsafe class PointwiseDriver
         where TKernel : struct, IPointwiseKernel<T>
     {
         int d = b.D, inner = b.Inner;
-        T invD = T.One / T.CreateTruncating(d);
+        T invD = InverseCount<T, TKernel>(d);
         double total = 0;
         for (int o = 0; o < b.Outer; o++)
         {
@@ -231,7 +243,7 @@ internal static unsafe class PointwiseDriver
                     }
                 }
 
-                T l = T.CreateTruncating(sum / d);
+                T l = T.CreateTruncating(SampleLoss<T, TKernel>(sum, d));
                 if (!b.PerSample.IsEmpty)
                 {
                     b.PerSample[s] = l;

@@ -115,7 +115,7 @@ internal static class VMath
     }
 
     /// <summary>
-    /// log(1 + e) for e in [0, 1], accurate to a few ulps also when 1 + e rounds to 1 (Goldberg's
+    /// log(1 + e) for e in [−½, 1], accurate to a few ulps also when 1 + e rounds to 1 (Goldberg's
     /// correction: e · log(u) / (u − 1) with u = 1 + e; e itself when u = 1).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -133,7 +133,7 @@ internal static class VMath
         return Vector256.ConditionalSelect(Vector256.Equals(u, one), e, r);
     }
 
-    /// <summary>log(1 + e) and 1/(1 + e) for e in [0, 1] (one division for float).</summary>
+    /// <summary>log(1 + e) and 1/(1 + e) for e in [−½, 1] (one division for float).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Log1pAndReciprocal<T>(Vector256<T> e, out Vector256<T> reciprocal)
         where T : unmanaged, IFloatingPointIeee754<T>

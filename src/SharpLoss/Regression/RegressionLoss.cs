@@ -3,9 +3,15 @@ using SharpLoss.Internals;
 namespace SharpLoss;
 
 /// <summary>
-/// Shared shape handling of the Keras regression losses: the per-sample loss is the mean over the last axis of an
-/// element term; y_true may broadcast to y_pred's shape (NumPy rules), y_pred's shape must be the result.
+/// Shared shape handling of the Keras losses whose per-sample loss reduces an element term over the last axis (the
+/// regression losses, and the hinge, Poisson and KL divergence losses): y_true may broadcast to y_pred's shape (NumPy
+/// rules), y_pred's shape must be the result, and y_pred needs a rank of at least 1.
 /// </summary>
+/// <remarks>
+/// Keras 3's regression functions (<c>mean_squared_error</c> … <c>log_cosh</c>) align the ranks of y_true and y_pred
+/// themselves, so their function forms do too; <c>hinge</c>, <c>squared_hinge</c>, <c>poisson</c> and
+/// <c>kl_divergence</c> leave that to the class's <c>LossFunctionWrapper</c>, and their function forms do not align.
+/// </remarks>
 public abstract class RegressionLoss : Loss
 {
     private protected RegressionLoss(string? name, Reduction? reduction, LossSemantics semantics)
@@ -13,6 +19,7 @@ public abstract class RegressionLoss : Loss
     {
     }
 
+    /// <summary>True: the Keras 3 function aligns ranks itself (the losses whose function does not override this).</summary>
     private protected override bool FunctionAlignsRanks => true;
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)

@@ -23,6 +23,13 @@ internal static class Catalog
         LossDefinition.Of<CategoricalFocalCrossentropy>(),
         LossDefinition.Of<SparseCategoricalFocalCrossentropy>(),
         LossDefinition.Of<CategoricalGeneralizedCrossEntropy>(),
+        LossDefinition.Of<MeanAbsolutePercentageError>(),
+        LossDefinition.Of<MeanSquaredLogarithmicError>(),
+        LossDefinition.Of<LogCosh>(),
+        LossDefinition.Of<Poisson>(),
+        LossDefinition.Of<Hinge>(),
+        LossDefinition.Of<SquaredHinge>(),
+        LossDefinition.Of<KLDivergence>(),
     ];
 
     private static readonly Dictionary<string, LossDefinition> Classes = Definitions.ToDictionary(d => d.ClassName, StringComparer.Ordinal);
@@ -41,11 +48,7 @@ internal static class Catalog
     /// <summary>Keras loss names (SPEC E.1 and E.2 tables) that SharpLoss does not implement, for a clearer message.</summary>
     private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
     {
-        "Loss", "LossFunctionWrapper", "KLDivergence", "Poisson", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
-        "LogCosh", "Hinge", "SquaredHinge", "Circle", "CTC",
-        "kl_divergence", "poisson",
-        "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "log_cosh", "hinge", "squared_hinge",
-        "circle", "ctc", "kld", "KLD", "mape", "MAPE", "msle", "MSLE", "kullback_leibler_divergence", "logcosh",
+        "Loss", "LossFunctionWrapper", "Circle", "CTC", "circle", "ctc",
     };
 
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under Keras 3, sorted.</summary>

@@ -9,7 +9,11 @@ namespace SharpLoss.Tests.Config;
 
 public class BadConfigValueTests
 {
-    private static readonly string[] ClassNames = ["BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "MeanSquaredError", "MeanAbsoluteError", "Huber"];
+    private static readonly string[] ClassNames =
+    [
+        "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "MeanSquaredError", "MeanAbsoluteError", "Huber",
+        "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "LogCosh", "Poisson", "Hinge", "SquaredHinge", "KLDivergence",
+    ];
 
     private static readonly string[] Keys = ["name", "reduction", "from_logits", "label_smoothing", "axis", "ignore_class", "delta", "fn", "dtype"];
 

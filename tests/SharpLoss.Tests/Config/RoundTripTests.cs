@@ -1,5 +1,6 @@
 // Every config SharpLoss writes reads back to an equal config; a config with a key given twice is rejected.
-// The option values are the extremes each constructor accepts (src/SharpLoss/Probabilistic, src/SharpLoss/Regression):
+// The option values are the extremes each constructor accepts (src/SharpLoss/Probabilistic, src/SharpLoss/Regression,
+// src/SharpLoss/Divergence):
 // label_smoothing in [0, 1] (NaN rejected), Huber delta finite and >= 0, any int axis for the dense cross-entropies,
 // SparseCategoricalCrossentropy axis any int under Keras 3 and only -1 under tf.keras 2, ignore_class any int or null,
 // any string name, the reductions valid for each semantics (Keras 3: none, sum, sum_over_batch_size, mean,
@@ -63,6 +64,13 @@ public class RoundTripTests
 
             yield return new MeanSquaredError(r, NextName(), s);
             yield return new MeanAbsoluteError(r, NextName(), s);
+            yield return new MeanAbsolutePercentageError(r, NextName(), s);
+            yield return new MeanSquaredLogarithmicError(r, NextName(), s);
+            yield return new LogCosh(r, NextName(), s);
+            yield return new Poisson(r, NextName(), s);
+            yield return new Hinge(r, NextName(), s);
+            yield return new SquaredHinge(r, NextName(), s);
+            yield return new KLDivergence(r, NextName(), s);
         }
 
         foreach (string? name in Names)
@@ -159,6 +167,13 @@ public class RoundTripTests
                     MeanSquaredError => MeanSquaredError.FromConfig(config, s),
                     MeanAbsoluteError => MeanAbsoluteError.FromConfig(config, s),
                     Huber => Huber.FromConfig(config, s),
+                    MeanAbsolutePercentageError => MeanAbsolutePercentageError.FromConfig(config, s),
+                    MeanSquaredLogarithmicError => MeanSquaredLogarithmicError.FromConfig(config, s),
+                    LogCosh => LogCosh.FromConfig(config, s),
+                    Poisson => Poisson.FromConfig(config, s),
+                    Hinge => Hinge.FromConfig(config, s),
+                    SquaredHinge => SquaredHinge.FromConfig(config, s),
+                    KLDivergence => KLDivergence.FromConfig(config, s),
                     _ => throw new InvalidOperationException(loss.ClassName),
                 });
             }

@@ -7,8 +7,9 @@
 //     element): MeanSquaredError on y_true/y_pred reshaped to (N, 1), so the mean over the last axis is the element itself,
 //     with the case's mask passed as `mask` (Keras's y_pred._keras_mask);
 //   * function forms, tf.nn and tf.compat.v1: the matching static method (v1 reduction strings of A.9);
-//   * the Keras 3 `huber` function docstring prints 0.155, the mean of the function's per-sample values [0.18, 0.13] (the
-//     case's own note): its function-form result is averaged (in double, rounded to the element type) before comparison.
+//   * the Keras 3 `huber` and `log_cosh` function docstrings print 0.155 and 0.108, the means of the functions' per-sample
+//     values ([0.18, 0.13] and [0.217, 0.0], the cases' own notes): their function-form results are averaged (in double,
+//     rounded to the element type) before comparison.
 
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -64,6 +65,7 @@ internal interface IPrecision<T>
     static abstract Tensor<T> HuberFunction(LossInput<T> yTrue, LossInput<T> yPred, double delta, LossSemantics semantics);
 
     static abstract Tensor<T> CosineSimilarityFunction(LossInput<T> yTrue, LossInput<T> yPred, int axis, LossSemantics semantics);
+    static abstract Tensor<T> LogCoshFunction(LossInput<T> yTrue, LossInput<T> yPred, LossSemantics semantics);
 
     static abstract Tensor<T> SigmoidCrossEntropyWithLogits(LossInput<T> labels, LossInput<T> logits);
 
@@ -109,6 +111,8 @@ internal readonly struct Single32 : IPrecision<float>
 
     public static Tensor<float> CosineSimilarityFunction(LossInput<float> yTrue, LossInput<float> yPred, int axis, LossSemantics semantics) =>
         Losses.CosineSimilarity(yTrue, yPred, axis, semantics);
+    public static Tensor<float> LogCoshFunction(LossInput<float> yTrue, LossInput<float> yPred, LossSemantics semantics) =>
+        Losses.LogCosh(yTrue, yPred, semantics);
 
     public static Tensor<float> SigmoidCrossEntropyWithLogits(LossInput<float> labels, LossInput<float> logits) => Nn.SigmoidCrossEntropyWithLogits(labels, logits);
 
@@ -156,6 +160,8 @@ internal readonly struct Double64 : IPrecision<double>
 
     public static Tensor<double> CosineSimilarityFunction(LossInput<double> yTrue, LossInput<double> yPred, int axis, LossSemantics semantics) =>
         Losses.CosineSimilarity(yTrue, yPred, axis, semantics);
+    public static Tensor<double> LogCoshFunction(LossInput<double> yTrue, LossInput<double> yPred, LossSemantics semantics) =>
+        Losses.LogCosh(yTrue, yPred, semantics);
 
     public static Tensor<double> SigmoidCrossEntropyWithLogits(LossInput<double> labels, LossInput<double> logits) => Nn.SigmoidCrossEntropyWithLogits(labels, logits);
 
@@ -238,6 +244,13 @@ internal static class DocstringCaseRunner
             "BinaryFocalCrossentropy" => new BinaryFocalCrossentropy(o.ApplyClassBalancing, o.Alpha ?? 0.25, o.Gamma, o.FromLogits, o.LabelSmoothing, o.Axis, reduction, semantics: semantics),
             "CategoricalFocalCrossentropy" => new CategoricalFocalCrossentropy(o.Alpha ?? 0.25, o.Gamma, o.FromLogits, o.LabelSmoothing, o.Axis, reduction, semantics: semantics),
             "CategoricalGeneralizedCrossEntropy" => new CategoricalGeneralizedCrossEntropy(o.Q, reduction, semantics: semantics),
+            "MeanAbsolutePercentageError" => new MeanAbsolutePercentageError(reduction, semantics: semantics),
+            "MeanSquaredLogarithmicError" => new MeanSquaredLogarithmicError(reduction, semantics: semantics),
+            "LogCosh" => new LogCosh(reduction, semantics: semantics),
+            "Poisson" => new Poisson(reduction, semantics: semantics),
+            "Hinge" => new Hinge(reduction, semantics: semantics),
+            "SquaredHinge" => new SquaredHinge(reduction, semantics: semantics),
+            "KLDivergence" => new KLDivergence(reduction, semantics: semantics),
             _ => throw new InvalidOperationException($"{c}: not a class case."),
         };
     }
@@ -254,10 +267,12 @@ internal static class DocstringCaseRunner
             case CaseFamily.KerasClass:
                 return RunClass<T, TP>(c, semantics ?? throw new ArgumentNullException(nameof(semantics)), labels, ClassOp.Published);
 
-            case CaseFamily.KerasFunction when c.Loss == "huber":
+            case CaseFamily.KerasFunction when c.Loss is "huber" or "log_cosh":
                 {
-                    CaseResult perSample = FromTensor(TP.HuberFunction(
-                        In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), o.Delta, semantics ?? throw new ArgumentNullException(nameof(semantics))));
+                    LossSemantics s = semantics ?? throw new ArgumentNullException(nameof(semantics));
+                    CaseResult perSample = FromTensor(c.Loss == "huber"
+                        ? TP.HuberFunction(In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), o.Delta, s)
+                        : TP.LogCoshFunction(In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), s));
                     return c.ExpectsScalar ? Scalar(T.CreateChecked(perSample.Values.Average())) : perSample;
                 }
 

@@ -147,8 +147,8 @@ public class DocstringCaseTests
         int applicable = perLoss.Values.Sum();
 
         // Hand count over the JSON file (SPEC J's coverage line gives the same class totals: BCE 19, CCE 13, SCCE 13,
-        // MSE 12, MAE 11, Huber 7; "masks 4" are the custom elementwise squared error cases; "huber" is the Keras 3 function
-        // docstring case).
+        // MSE 12, MAE 11, MAPE 11, Hinge 9, MSLE 8, SquaredHinge 8, Huber 7, KLD 6, LogCosh 4, Poisson 4; "masks 4" are the
+        // custom elementwise squared error cases; "huber" and "log_cosh" are the Keras 3 function docstring cases).
         var expected = new Dictionary<string, int>
         {
             ["BinaryCrossentropy"] = 19,
@@ -160,6 +160,14 @@ public class DocstringCaseTests
             ["BinaryFocalCrossentropy"] = 19,
             ["CategoricalFocalCrossentropy"] = 10,
             ["huber"] = 1,
+            ["MeanAbsolutePercentageError"] = 11,
+            ["MeanSquaredLogarithmicError"] = 8,
+            ["LogCosh"] = 4,
+            ["log_cosh"] = 1,
+            ["Poisson"] = 4,
+            ["Hinge"] = 9,
+            ["SquaredHinge"] = 8,
+            ["KLDivergence"] = 6,
             ["custom elementwise squared error"] = 4,
             ["binary_crossentropy"] = 1,
             ["backend.binary_crossentropy"] = 1,
@@ -180,7 +188,7 @@ public class DocstringCaseTests
         string[] stale = [.. Float32OnlyPublished.Keys.Where(src => !DocstringCases.Applicable.Any(c => c.Source == src))];
         Assert.True(stale.Length == 0, $"Documented float32-only cases missing from the applicable set: {string.Join("; ", stale)}.");
         Assert.True(all.Count == DocstringCases.TotalCount, $"The case file holds {all.Count} cases; SPEC J says {DocstringCases.TotalCount}.");
-        Assert.True(applicable == 144, $"Expected 144 applicable cases, found {applicable}. Per loss: {table}.");
+        Assert.True(applicable == 195, $"Expected 195 applicable cases, found {applicable}. Per loss: {table}.");
         Assert.True(
             expected.Count == perLoss.Count && expected.All(kv => perLoss.GetValueOrDefault(kv.Key) == kv.Value),
             $"Per-loss applicable counts differ. Found: {table}. Expected: {string.Join(", ", expected.Select(kv => $"{kv.Key}: {kv.Value}"))}.");
@@ -188,11 +196,11 @@ public class DocstringCaseTests
 
     [Fact]
     public void ValueAndGradient_Keras3ClassCases_ValueEqualsComputeBitForBit() =>
-        AssertValueAndGradientMatchesCompute(LossSemantics.Keras3, expectedCases: 129);
+        AssertValueAndGradientMatchesCompute(LossSemantics.Keras3, expectedCases: 179);
 
     [Fact]
     public void ValueAndGradient_TfKeras2ClassCases_ValueEqualsComputeBitForBit() =>
-        AssertValueAndGradientMatchesCompute(LossSemantics.TfKeras2, expectedCases: 109);
+        AssertValueAndGradientMatchesCompute(LossSemantics.TfKeras2, expectedCases: 156);
 
     /// <summary>
     /// For every applicable class case of <paramref name="semantics"/> (float and double, every label variant):
@@ -200,9 +208,10 @@ public class DocstringCaseTests
     /// entry points must then throw InvalidOperationException (the API contract in notes/api.md).
     /// </summary>
     /// <param name="semantics">The API family.</param>
-    /// <param name="expectedCases">Hand count over the JSON file: 79 applicable class cases (72, plus the 7 Huber cases,
-    /// all keras3+tf.keras2), of which 13 are keras3-only and 3 tf.keras2-only, so Keras 3 has 63 + 13 = 76 and tf.keras 2
-    /// has 63 + 3 = 66.</param>
+    /// <param name="expectedCases">Hand count over the JSON file: 129 applicable class cases (72, plus the 7 Huber cases,
+    /// all keras3+tf.keras2, plus 50 of MAPE 11, MSLE 8, LogCosh 4, Poisson 4, Hinge 9, SquaredHinge 8 and KLD 6), of which
+    /// 16 are keras3-only (13, plus the MAPE docstring and the MAPE and MSLE mean_with_sample_weight cases) and 3
+    /// tf.keras2-only, so Keras 3 has 110 + 16 = 126 and tf.keras 2 has 110 + 3 = 113.</param>
     private static void AssertValueAndGradientMatchesCompute(LossSemantics semantics, int expectedCases)
     {
         var failures = new List<string>();

@@ -103,7 +103,7 @@ internal enum CaseFamily
     /// <summary>A Keras loss class (<c>call: "class"</c>): constructed from ctor_args, called with sample_weight (and mask).</summary>
     KerasClass,
 
-    /// <summary>A Keras function form (unreduced per-sample values): <c>binary_crossentropy</c>, tf.keras <c>backend.binary_crossentropy</c>, <c>huber</c>.</summary>
+    /// <summary>A Keras function form (unreduced per-sample values): <c>binary_crossentropy</c>, tf.keras <c>backend.binary_crossentropy</c>, <c>huber</c>, <c>log_cosh</c>.</summary>
     KerasFunction,
 
     /// <summary>A <c>tf.nn</c> cross-entropy (unreduced).</summary>
@@ -295,10 +295,12 @@ internal sealed class DocstringCase
                 "BinaryCrossentropy" or "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" or "MeanSquaredError"
                 or "MeanAbsoluteError" or "Huber" or "custom elementwise squared error"
                 or "CosineSimilarity" or "CategoricalHinge" or "Dice" or "Tversky"
-                or "BinaryFocalCrossentropy" or "CategoricalFocalCrossentropy" or "CategoricalGeneralizedCrossEntropy") => (CaseFamily.KerasClass, null),
+                or "BinaryFocalCrossentropy" or "CategoricalFocalCrossentropy" or "CategoricalGeneralizedCrossEntropy"
+                or "MeanAbsolutePercentageError" or "MeanSquaredLogarithmicError" or "LogCosh" or "Poisson"
+                or "Hinge" or "SquaredHinge" or "KLDivergence") => (CaseFamily.KerasClass, null),
             ("keras3+tf.keras2", "function", "cosine_similarity") => (CaseFamily.KerasFunction, null),
             ("keras3+tf.keras2", "function", "binary_crossentropy") => (CaseFamily.KerasFunction, null),
-            ("keras3", "function", "huber") => (CaseFamily.KerasFunction, null),
+            ("keras3", "function", "huber" or "log_cosh") => (CaseFamily.KerasFunction, null),
             ("tf.keras2", "function", "backend.binary_crossentropy") => (CaseFamily.KerasFunction, null),
             ("tf.nn", "function",
                 "sigmoid_cross_entropy_with_logits" or "weighted_cross_entropy_with_logits"

@@ -10,7 +10,7 @@ namespace SharpLoss.Tests.Errors;
 
 public class BadInputTests
 {
-    public static TheoryData<string> AllLosses => new() { "bce", "cce", "scce", "mse", "mae", "huber" };
+    public static TheoryData<string> AllLosses => new() { "bce", "cce", "scce", "mse", "mae", "huber", "mape", "msle", "logcosh", "poisson", "hinge", "squared_hinge", "kld" };
 
     private static Loss Make(string key, Reduction? reduction = null, LossSemantics semantics = LossSemantics.Keras3) => key switch
     {
@@ -20,6 +20,13 @@ public class BadInputTests
         "mse" => new MeanSquaredError(reduction, semantics: semantics),
         "mae" => new MeanAbsoluteError(reduction, semantics: semantics),
         "huber" => new Huber(reduction: reduction, semantics: semantics),
+        "mape" => new MeanAbsolutePercentageError(reduction, semantics: semantics),
+        "msle" => new MeanSquaredLogarithmicError(reduction, semantics: semantics),
+        "logcosh" => new LogCosh(reduction, semantics: semantics),
+        "poisson" => new Poisson(reduction, semantics: semantics),
+        "hinge" => new Hinge(reduction, semantics: semantics),
+        "squared_hinge" => new SquaredHinge(reduction, semantics: semantics),
+        "kld" => new KLDivergence(reduction, semantics: semantics),
         _ => throw new ArgumentException(key),
     };
 
@@ -506,6 +513,9 @@ public class BadInputTests
         new MeanSquaredError(), new MeanSquaredError(Reduction.None, semantics: LossSemantics.TfKeras2),
         new MeanAbsoluteError(Reduction.MeanWithSampleWeight), new MeanAbsoluteError(Reduction.Sum, semantics: LossSemantics.TfKeras2),
         new Huber(), new Huber(0.5, Reduction.None, semantics: LossSemantics.TfKeras2),
+        new MeanAbsolutePercentageError(), new MeanSquaredLogarithmicError(Reduction.Sum, semantics: LossSemantics.TfKeras2),
+        new LogCosh(Reduction.None), new Poisson(Reduction.MeanWithSampleWeight), new Hinge(semantics: LossSemantics.TfKeras2),
+        new SquaredHinge(Reduction.None), new KLDivergence(), new KLDivergence(Reduction.None, semantics: LossSemantics.TfKeras2),
     ];
 
     private static int[] RandomShape(Random rng, int[]? near)

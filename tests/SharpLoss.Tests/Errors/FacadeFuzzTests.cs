@@ -32,7 +32,7 @@ public class FacadeFuzzTests
             int reduction = rng.Next(7) - 1; // one out of range
             bool weighted = rng.Next(3) > 0;
             bool scalarWeight = rng.Next(3) == 0;
-            int which = rng.Next(22);
+            int which = rng.Next(29);
             string context = $"seed {seed}, iteration {it}, call {which}, yTrue {Tuple(ys)}, yPred {Tuple(ps)}, weights {(weighted ? scalarWeight ? "scalar" : Tuple(ws) : "none")}, axis {axis}, option {option}, reduction {reduction}";
             try
             {
@@ -61,6 +61,13 @@ public class FacadeFuzzTests
                     18 => Losses.SparseCategoricalCrossentropy(new LossInput<int>(ids, ys), new LossInput<float>(p, ps), rng.Next(2) == 0, rng.Next(3) == 0 ? 0 : null, axis),
                     19 => Losses.MeanSquaredError(new LossInput<float>(y, ys), new LossInput<float>(p, ps)),
                     20 => Losses.MeanAbsoluteError(new LossInput<float>(y, ys), new LossInput<float>(p, ps), LossSemantics.TfKeras2),
+                    21 => Losses.MeanAbsolutePercentageError(new LossInput<float>(y, ys), new LossInput<float>(p, ps)),
+                    22 => Losses.MeanSquaredLogarithmicError(new LossInput<float>(y, ys), new LossInput<float>(p, ps), LossSemantics.TfKeras2),
+                    23 => Losses.LogCosh(new LossInput<float>(y, ys), new LossInput<float>(p, ps)),
+                    24 => Losses.Poisson(new LossInput<float>(y, ys), new LossInput<float>(p, ps)),
+                    25 => Losses.Hinge(new LossInput<float>(y, ys), new LossInput<float>(p, ps), LossSemantics.TfKeras2),
+                    26 => Losses.SquaredHinge(new LossInput<float>(y, ys), new LossInput<float>(p, ps)),
+                    27 => Losses.KLDivergence(new LossInput<float>(y, ys), new LossInput<float>(p, ps)),
                     _ => Losses.Huber(new LossInput<float>(y, ys), new LossInput<float>(p, ps), option),
                 };
 

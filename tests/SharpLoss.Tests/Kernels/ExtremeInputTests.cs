@@ -1,4 +1,5 @@
-// Extreme inputs: saturated and out-of-range probabilities, ±1e4 logits, NaN. Each test runs on the vector path
+// Extreme inputs: saturated and out-of-range probabilities, ±1e4 logits, NaN, infinite errors, values at the kinks of
+// max and clip. Each test runs on the vector path
 // and on the scalar path (KernelSwitch.ForceScalar), with the cases repeated over 19 elements so that both the Vector256
 // body and the scalar tail see every case. Every expected number states its provenance: SPEC.md (which quotes
 // TensorFlow / Keras), or a hand derivation from the formulas of SPEC B.1 / B.3 / B.5 / D. Float32 numbers quoted to
@@ -289,7 +290,11 @@ public class ExtremeInputTests
     // ------------------------------------------------------------------ NaN in, NaN out (SPEC 0.7)
 
     public static IEnumerable<object[]> PointwiseNaNRows() =>
-        from id in new[] { "bce_logits_k3", "bce_probs_k3", "bce_probs_tfk", "mse_k3", "mae_k3", "huber_k3" }
+        from id in new[]
+        {
+            "bce_logits_k3", "bce_probs_k3", "bce_probs_tfk", "mse_k3", "mae_k3", "huber_k3", "mape_k3", "msle_k3", "logcosh_k3", "poisson_k3",
+            "hinge_k3", "hinge_binary_k3", "squared_hinge_binary_k3", "kld_k3",
+        }
         from scalar in new[] { false, true }
         select new object[] { id, scalar };
 
@@ -337,6 +342,61 @@ public class ExtremeInputTests
         var (value, g) = On(forceScalar, () => new Huber(0.5, Reduction.Sum).ValueAndGradient(new LossInput<float>(y, N, 1), new LossInput<float>(p, N, 1)));
         Assert.True(float.IsPositiveInfinity(value), $"sum: expected +inf, got {value:R}");
         Assert.Equal(expectedGrad, ToDoubles(g));
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void LogCosh_InfiniteHugeAndZeroErrors_AreExactOrLinear(bool forceScalar)
+    {
+        // SPEC B.12 (log cosh x = |x| − ln 2 + log1p(e^(−2|x|))), y = 0: x = ±∞ gives +∞ (SharpLoss's |x| + log1p((e^(−2|x|) − 1)/2),
+        // see the class remarks); ±1e30 gives f32(1e30) (ln 2 is far below one ulp); ±100 gives 100 − ln 2 (e^-200 = 0 in
+        // float32); 0 gives exactly 0 in float32. Gradient tanh(x): ±1, ±1, ±1, 0.
+        float[] pattern = [float.PositiveInfinity, float.NegativeInfinity, 1e30f, -1e30f, 100, -100, 0];
+        float[] p = Cycle(pattern), y = new float[N];
+        double[] expected = Cycle([double.PositiveInfinity, double.PositiveInfinity, 1e30f, 1e30f, 100 - Math.Log(2), 100 - Math.Log(2), 0]);
+        var values = On(forceScalar, () => ToDoubles(new LogCosh(Reduction.None).Call(new LossInput<float>(y, N, 1), new LossInput<float>(p, N, 1))));
+        for (int i = 0; i < N; i++)
+        {
+            Assert.True(values[i] == expected[i] || Math.Abs(values[i] - expected[i]) <= 4e-6, $"[{i}] x = {p[i]}: expected {expected[i]:R}, got {values[i]:R}");
+        }
+
+        var (_, g) = On(forceScalar, () => new LogCosh(Reduction.Sum).ValueAndGradient(new LossInput<float>(y, N, 1), new LossInput<float>(p, N, 1)));
+        Assert.Equal(Cycle([1.0, -1, 1, -1, 1, -1, 0]), ToDoubles(g));
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void KLDivergence_AtAndBeyondTheClipBounds_ClipsValuesAndGradients(bool forceScalar)
+    {
+        // SPEC B.16 with y = 0.5, ε = f32(1e-7): p = 1 and p = ε are inside the clip (gradient −y/p: −0.5 and −0.5/ε); p = 2
+        // clips to 1 (value 0.5·log 0.5, gradient 0); p = 0 and p = −1 clip to ε (value 0.5·log(0.5/ε), gradient 0).
+        // Shape (N, 1): each per-sample sum is the element's own term.
+        double eps = (float)1e-7;
+        float[] pattern = [1, (float)1e-7, 2, 0, -1];
+        float[] p = Cycle(pattern), y = Enumerable.Repeat(0.5f, N).ToArray();
+        double atOne = 0.5 * Math.Log(0.5), atEps = 0.5 * Math.Log(0.5 / eps);
+        var values = On(forceScalar, () => ToDoubles(new KLDivergence(Reduction.None).Call(new LossInput<float>(y, N, 1), new LossInput<float>(p, N, 1))));
+        Near(Cycle([atOne, atEps, atOne, atEps, atEps]), values, 1e-6, 1e-6, "KLD values");
+        var (_, g) = On(forceScalar, () => new KLDivergence(Reduction.Sum).ValueAndGradient(new LossInput<float>(y, N, 1), new LossInput<float>(p, N, 1)));
+        Near(Cycle([-0.5, -0.5 / eps, 0, 0, 0]), ToDoubles(g), 0, 1e-6, "KLD gradient");
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void HingeAndMsle_AtTheirKinks_FollowTensorFlowsTieRules(bool forceScalar)
+    {
+        // TensorFlow's maximum(x, y) passes the gradient to x where x ≥ y (SPEC 0.8). Hinge: t = ±1 with p = t puts
+        // 1 − t·p = 0 exactly: gradient −t (not 0). MSLE (y = 1): p = ε exactly passes the gradient 2(log(1 + ε) − ln 2)/(1 + ε),
+        // p just below ε does not (0).
+        float[] t = Cycle([1f, -1f]);
+        var (_, hinge) = On(forceScalar, () => new Hinge(Reduction.Sum).ValueAndGradient(new LossInput<float>(t, N, 1), new LossInput<float>(t, N, 1)));
+        Assert.Equal(Cycle([-1.0, 1.0]), ToDoubles(hinge));
+
+        float eps = (float)1e-7;
+        float[] p = Cycle([eps, MathF.BitDecrement(eps)]);
+        var (_, msle) = On(forceScalar, () => new MeanSquaredLogarithmicError(Reduction.Sum).ValueAndGradient(new LossInput<float>(Enumerable.Repeat(1f, N).ToArray(), N, 1), new LossInput<float>(p, N, 1)));
+        double atEps = 2 * (Math.Log(1 + (double)eps) - Math.Log(2)) / (1 + (double)eps);
+        Near(Cycle([atEps, 0]), ToDoubles(msle), 1e-6, 0, "MSLE gradient");
     }
 
     public static IEnumerable<object[]> RowNaNRows() =>

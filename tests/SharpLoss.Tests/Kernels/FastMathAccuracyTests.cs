@@ -226,6 +226,22 @@ public class FastMathAccuracyTests
         Assert.True(rulps <= 3, $"1/(1 + e): {rulps:F2} ulp at e = {rat:R}");
     }
     [Fact]
+    public void Log1pAndReciprocal_NegativeHalfInterval_AtMostFourAndThreeUlps()
+    {
+        // LogCosh's w = (e^(−2|x|) − 1)/2 lies in [−½, 0]: s = w/(2 + w) is then in [−⅓, 0], where the odd atanh polynomial
+        // is as accurate as on [0, ⅓]. Same bounds as on [0, 1].
+        static double Log1pExact(double x) => Math.Abs(x) < 1e-4 ? x - (x * x / 2) + (x * x * x / 3) - (x * x * x * x / 4) : Math.Log(1 + x);
+        var (ulps, at) = Sweep(v => FastMath.Log1pAndReciprocal(v, out _), Log1pExact, -0.5f, 0f, 61);
+        Assert.True(ulps <= 4, $"log1p: {ulps:F2} ulp at e = {at:R}");
+        var (rulps, rat) = Sweep(v =>
+        {
+            FastMath.Log1pAndReciprocal(v, out Vector256<float> r);
+            return r;
+        }, e => 1 / (1 + e), -0.5f, 0f, 61);
+        Assert.True(rulps <= 3, $"1/(1 + e): {rulps:F2} ulp at e = {rat:R}");
+    }
+
+    [Fact]
     public void LogNormal512_SameValuesAsTheVector256Version()
     {
         static Vector256<float> Wide(Vector256<float> v) => FastMath512.LogNormal(Vector512.Create(v, v)).GetUpper();

@@ -34,7 +34,7 @@ public class ParallelismTests
         return a;
     }
 
-    public static TheoryData<string> PointwiseLosses => new() { "bce-logits", "bce-probs", "bce-probs-tfk2", "mse", "mae", "huber" };
+    public static TheoryData<string> PointwiseLosses => new() { "bce-logits", "bce-probs", "bce-probs-tfk2", "mse", "mae", "huber", "logcosh", "hinge", "kld" };
 
     private static Loss Make(string kind, int degree) => kind switch
     {
@@ -46,6 +46,11 @@ public class ParallelismTests
 
         // δ = 0.5 so that errors in [0, 1] fall on both sides of δ.
         "huber" => new Huber(delta: 0.5) { MaxDegreeOfParallelism = degree },
+
+        // Binary labels: the hinge losses convert them, after a scan of all of them; KLD sums over the (last) axis.
+        "logcosh" => new LogCosh() { MaxDegreeOfParallelism = degree },
+        "hinge" => new Hinge() { MaxDegreeOfParallelism = degree },
+        "kld" => new KLDivergence() { MaxDegreeOfParallelism = degree },
         _ => throw new ArgumentException(kind),
     };
 
@@ -125,6 +130,9 @@ public class ParallelismTests
     [InlineData("mse")]
     [InlineData("mae")]
     [InlineData("huber")]
+    [InlineData("logcosh")]
+    [InlineData("hinge")]
+    [InlineData("kld")]
     [InlineData("cce")]
     [InlineData("scce")]
     public void SpanPath_1KElements_AllocatesNothing(string kind) => Assert.Equal(0, SteadyStateAllocation(kind, 1000, 0, 200));

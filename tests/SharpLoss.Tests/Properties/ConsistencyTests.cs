@@ -312,12 +312,19 @@ public class ConsistencyTests
                 LossKind.Scce => new SparseCategoricalCrossentropy(FromLogits, IgnoreClass, reduction, Axis, labelSmoothing: LabelSmoothing, semantics: Semantics),
                 LossKind.Mse => new MeanSquaredError(reduction, semantics: Semantics),
                 LossKind.Mae => new MeanAbsoluteError(reduction, semantics: Semantics),
-                _ => new Huber(Delta, reduction, semantics: Semantics),
+                LossKind.Huber => new Huber(Delta, reduction, semantics: Semantics),
+                LossKind.Mape => new MeanAbsolutePercentageError(reduction, semantics: Semantics),
+                LossKind.Msle => new MeanSquaredLogarithmicError(reduction, semantics: Semantics),
+                LossKind.LogCosh => new LogCosh(reduction, semantics: Semantics),
+                LossKind.Poisson => new Poisson(reduction, semantics: Semantics),
+                LossKind.Hinge => new Hinge(reduction, semantics: Semantics),
+                LossKind.SquaredHinge => new SquaredHinge(reduction, semantics: Semantics),
+                _ => new KLDivergence(reduction, semantics: Semantics),
             };
 
         public static Case Random(Random rng, string? className = null)
         {
-            var c = new Case { Kind = (LossKind)rng.Next(6), ClassName = className };
+            var c = new Case { Kind = (LossKind)rng.Next(Enum.GetValues<LossKind>().Length), ClassName = className };
             c.Semantics = rng.Next(4) == 0 ? LossSemantics.TfKeras2 : LossSemantics.Keras3;
             Reduction[] reductions = c.Semantics == LossSemantics.Keras3
                 ? [Reduction.None, Reduction.Sum, Reduction.SumOverBatchSize, Reduction.Mean, Reduction.MeanWithSampleWeight]
@@ -354,7 +361,9 @@ public class ConsistencyTests
             c.P = new double[Size(c.PShape)];
             for (int i = 0; i < c.P.Length; i++)
             {
-                c.P[i] = rng.Next(30) == 0 ? Extreme(rng) : className is null && (c.FromLogits || c.Kind is LossKind.Mse or LossKind.Mae or LossKind.Huber) ? (rng.NextDouble() * 10) - 5 : rng.NextDouble();
+                c.P[i] = rng.Next(30) == 0 ? Extreme(rng)
+                    : className is null && (c.FromLogits || c.Kind is LossKind.Mse or LossKind.Mae or LossKind.Huber or LossKind.Mape or LossKind.Msle or LossKind.LogCosh or LossKind.Hinge or LossKind.SquaredHinge)
+                        ? (rng.NextDouble() * 10) - 5 : rng.NextDouble();
             }
 
             c.WeightKind = rng.Next(3);

@@ -18,6 +18,13 @@ internal enum LossKind
     Mse,
     Mae,
     Huber,
+    Mape,
+    Msle,
+    LogCosh,
+    Poisson,
+    Hinge,
+    SquaredHinge,
+    Kld,
 }
 
 /// <summary>How sparse labels are handed to the library (they are always class ids for the reference).</summary>
@@ -59,9 +66,15 @@ internal sealed class LossCase
     /// <summary>Huber's δ.</summary>
     public double Delta { get; init; } = 1.0;
 
+    /// <summary>Hinge losses: labels all 0 or 1 (which Keras converts to ±1) instead of ±1 and other values.</summary>
+    public bool BinaryLabels { get; init; }
+
     public required ShapeCase[] Shapes { get; init; }
 
     public bool IsProbability => !FromLogits && Kind is LossKind.Bce or LossKind.Cce or LossKind.Scce;
+
+    /// <summary>Whether the Keras 3 function form aligns ranks itself (SPEC B intro): not hinge, squared_hinge, poisson, kl_divergence.</summary>
+    public bool FunctionAlignsRanks => Kind is not (LossKind.Poisson or LossKind.Hinge or LossKind.SquaredHinge or LossKind.Kld);
 
     public Loss Make(Reduction reduction) => Kind switch
     {
@@ -70,7 +83,14 @@ internal sealed class LossCase
         LossKind.Scce => new SparseCategoricalCrossentropy(FromLogits, IgnoreClass, reduction, Axis, labelSmoothing: LabelSmoothing, semantics: Semantics),
         LossKind.Mse => new MeanSquaredError(reduction, semantics: Semantics),
         LossKind.Mae => new MeanAbsoluteError(reduction, semantics: Semantics),
-        _ => new Huber(Delta, reduction, semantics: Semantics),
+        LossKind.Huber => new Huber(Delta, reduction, semantics: Semantics),
+        LossKind.Mape => new MeanAbsolutePercentageError(reduction, semantics: Semantics),
+        LossKind.Msle => new MeanSquaredLogarithmicError(reduction, semantics: Semantics),
+        LossKind.LogCosh => new LogCosh(reduction, semantics: Semantics),
+        LossKind.Poisson => new Poisson(reduction, semantics: Semantics),
+        LossKind.Hinge => new Hinge(reduction, semantics: Semantics),
+        LossKind.SquaredHinge => new SquaredHinge(reduction, semantics: Semantics),
+        _ => new KLDivergence(reduction, semantics: Semantics),
     };
 
     public override string ToString() => Id;
@@ -194,6 +214,15 @@ internal static class LossMatrix
             yield return new LossCase { Id = $"mse_{tag}", Kind = LossKind.Mse, Semantics = s, Shapes = RegressionShapes };
             yield return new LossCase { Id = $"mae_{tag}", Kind = LossKind.Mae, Semantics = s, Shapes = RegressionShapes };
             yield return new LossCase { Id = $"huber_{tag}", Kind = LossKind.Huber, Semantics = s, Shapes = RegressionShapes };
+            yield return new LossCase { Id = $"mape_{tag}", Kind = LossKind.Mape, Semantics = s, Shapes = RegressionShapes };
+            yield return new LossCase { Id = $"msle_{tag}", Kind = LossKind.Msle, Semantics = s, Shapes = RegressionShapes };
+            yield return new LossCase { Id = $"logcosh_{tag}", Kind = LossKind.LogCosh, Semantics = s, Shapes = RegressionShapes };
+            yield return new LossCase { Id = $"poisson_{tag}", Kind = LossKind.Poisson, Semantics = s, Shapes = RegressionShapes };
+            yield return new LossCase { Id = $"hinge_{tag}", Kind = LossKind.Hinge, Semantics = s, Shapes = RegressionShapes };
+            yield return new LossCase { Id = $"hinge_binary_{tag}", Kind = LossKind.Hinge, Semantics = s, BinaryLabels = true, Shapes = RegressionShapes };
+            yield return new LossCase { Id = $"squared_hinge_{tag}", Kind = LossKind.SquaredHinge, Semantics = s, Shapes = RegressionShapes };
+            yield return new LossCase { Id = $"squared_hinge_binary_{tag}", Kind = LossKind.SquaredHinge, Semantics = s, BinaryLabels = true, Shapes = RegressionShapes };
+            yield return new LossCase { Id = $"kld_{tag}", Kind = LossKind.Kld, Semantics = s, Shapes = RegressionShapes };
         }
 
         // Keras 3 only: label smoothing, non-last axes, more sparse variants.
@@ -262,9 +291,10 @@ internal static class LossMatrix
 
     /// <summary>
     /// Seeded inputs for one variant and shape. <paramref name="smooth"/> keeps every input away from kinks (clip
-    /// bounds, |y − p| = 0) for finite differences; otherwise some probabilities are exactly 0 or 1 and some logits
-    /// are large. MAE keeps |y − p| ≥ 0.05 and Huber ||y − p| − δ| ≥ 0.05 (where its second derivative jumps) always.
-    /// <paramref name="float32"/> rounds every input to a float32 value.
+    /// bounds, |y − p| = 0, a hinge's margin) for finite differences; otherwise some probabilities are exactly 0 or 1,
+    /// some logits are large, and the element-wise losses get their edge values (MAPE y = 0 and p = y, MSLE and Poisson
+    /// p = 0, hinge t·p = 1, KLD labels 0 and values outside [0, 1]). MAE keeps |y − p| ≥ 0.05 and Huber ||y − p| − δ| ≥
+    /// 0.05 (where its second derivative jumps) always. <paramref name="float32"/> rounds every input to a float32 value.
     /// </summary>
     public static Sample Generate(LossCase c, ShapeCase s, Random rng, bool smooth, bool float32, LabelType sparseLabelType = LabelType.Int32)
     {
@@ -339,6 +369,10 @@ internal static class LossMatrix
 
                 break;
 
+            case LossKind.Mape or LossKind.Msle or LossKind.LogCosh or LossKind.Poisson or LossKind.Hinge or LossKind.SquaredHinge or LossKind.Kld:
+                (y, pred) = GenerateElementwise(c, s, rng, smooth);
+                break;
+
             default:
                 int ny = RefShape.Size(s.YShape);
                 y = new double[ny];
@@ -373,6 +407,67 @@ internal static class LossMatrix
         }
 
         return new Sample { Shape = s, Y = y, Labels = labels, P = pred, LabelType = c.Kind == LossKind.Scce ? sparseLabelType : LabelType.Dense };
+    }
+
+    /// <summary>Labels and predictions of the element-wise losses added after the first regression losses (see <see cref="Generate"/>).</summary>
+    private static (double[] Y, double[] P) GenerateElementwise(LossCase c, ShapeCase s, Random rng, bool smooth)
+    {
+        int ny = RefShape.Size(s.YShape), n = RefShape.Size(s.PShape);
+        var y = new double[ny];
+        var pred = new double[n];
+        bool Edge() => !smooth && rng.NextDouble() < 0.12;
+        for (int i = 0; i < ny; i++)
+        {
+            y[i] = c.Kind switch
+            {
+                // |y| ≥ 0.1 keeps the percentages moderate; y = 0 divides by ε.
+                LossKind.Mape => Edge() ? 0 : (rng.Next(2) == 0 ? -1 : 1) * Uniform(rng, 0.1, 2),
+                LossKind.Msle => Uniform(rng, -0.5, 3),
+                LossKind.LogCosh => Uniform(rng, -2, 2),
+                LossKind.Poisson => rng.NextDouble() < 0.5 ? rng.Next(5) : Uniform(rng, 0, 4),
+                LossKind.Hinge or LossKind.SquaredHinge => c.BinaryLabels ? rng.Next(2)
+                    : rng.NextDouble() < 0.8 ? (rng.Next(2) == 0 ? -1 : 1) : Uniform(rng, -1.5, 1.5),
+                _ => Edge() ? (rng.Next(2) == 0 ? 0 : Uniform(rng, 1, 2)) : Uniform(rng, 0.02, 0.98),
+            };
+        }
+
+        // The same broadcast of the aligned shapes as the MSE family below: element i of yPred reads yTrue[yIndex(i)].
+        var (ys, ps) = RefShape.SqueezeOrExpandToSameRank(s.YShape, s.PShape);
+        bool same = ny == n;
+        for (int i = 0; i < n; i++)
+        {
+            double yi = same ? y[i] : y[RefShape.SourceIndex(RefShape.Unravel(i, ps), ys)];
+            double sign = rng.Next(2) == 0 ? -1 : 1;
+            pred[i] = c.Kind switch
+            {
+                LossKind.Mape => Edge() ? yi : yi + (sign * Uniform(rng, 0.05, 1.5)),
+                LossKind.Msle => Edge() ? (rng.Next(2) == 0 ? 0 : -0.5) : Uniform(rng, 0.05, 3),
+                LossKind.LogCosh => Edge() ? yi + (sign * Uniform(rng, 15, 40)) : Uniform(rng, -2, 2),
+                LossKind.Poisson => Edge() ? 0 : Uniform(rng, 0.05, 3),
+                LossKind.Hinge or LossKind.SquaredHinge => HingePrediction(c.BinaryLabels ? (2 * yi) - 1 : yi, rng, smooth),
+                _ => Edge() ? new[] { 0.0, 1, 1.5, -0.5 }[rng.Next(4)] : Uniform(rng, 0.02, 0.98),
+            };
+        }
+
+        return (y, pred);
+    }
+
+    /// <summary>A prediction for hinge label t: 1 − t·p away from 0 by at least 0.05 when smooth, sometimes exactly 0 otherwise.</summary>
+    private static double HingePrediction(double t, Random rng, bool smooth)
+    {
+        if (!smooth && rng.NextDouble() < 0.12 && t != 0)
+        {
+            return 1 / t;
+        }
+
+        if (Math.Abs(t) < 0.05)
+        {
+            return Uniform(rng, -2, 2);
+        }
+
+        // h = 1 − t·p in ±[0.05, 2] (both sides of the margin).
+        double h = (rng.Next(2) == 0 ? -1 : 1) * Uniform(rng, 0.05, 2);
+        return (1 - h) / t;
     }
 
     /// <summary>The flat indices of every row along <paramref name="axis"/>.</summary>
@@ -526,11 +621,24 @@ internal static class LossMatrix
                         (ys, ps) = RefShape.TfKeras2SqueezeOrExpandLabels(ys, ps);
                     }
 
+                    if (!c.FunctionAlignsRanks && !tfk)
+                    {
+                        // Keras 3's LossFunctionWrapper aligns the ranks for the functions that do not do it themselves.
+                        (ys, ps) = RefShape.SqueezeOrExpandToSameRank(ys, ps);
+                    }
+
                     var (v, sh) = c.Kind switch
                     {
                         LossKind.Mse => RefLosses.MeanSquaredError(s.Y, ys, p, ps),
                         LossKind.Mae => RefLosses.MeanAbsoluteError(s.Y, ys, p, ps),
-                        _ => RefLosses.Huber(s.Y, ys, p, ps, c.Delta),
+                        LossKind.Huber => RefLosses.Huber(s.Y, ys, p, ps, c.Delta),
+                        LossKind.Mape => RefLosses.MeanAbsolutePercentageError(s.Y, ys, p, ps, float32),
+                        LossKind.Msle => RefLosses.MeanSquaredLogarithmicError(s.Y, ys, p, ps, RefLosses.MsleEpsilon(float32, tfk)),
+                        LossKind.LogCosh => RefLosses.LogCosh(s.Y, ys, p, ps),
+                        LossKind.Poisson => RefLosses.Poisson(s.Y, ys, p, ps, float32),
+                        LossKind.Hinge => RefLosses.Hinge(s.Y, ys, p, ps, squared: false),
+                        LossKind.SquaredHinge => RefLosses.Hinge(s.Y, ys, p, ps, squared: true),
+                        _ => RefLosses.KLDivergence(s.Y, ys, p, ps, float32),
                     };
                     return (v, sh, null);
                 }

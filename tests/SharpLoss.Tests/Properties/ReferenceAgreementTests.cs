@@ -139,9 +139,10 @@ public class ReferenceAgreementTests
         {
             ShapeCase shape = c.Shapes[si];
             bool ranksDiffer = shape.YShape.Length != shape.PShape.Length && c.Kind != LossKind.Scce;
-            if (ranksDiffer && c.Semantics == LossSemantics.TfKeras2)
+            if (ranksDiffer && (c.Semantics == LossSemantics.TfKeras2 || !c.FunctionAlignsRanks))
             {
-                // tf.keras 2 function forms do not align ranks (SPEC A.8); the wrapper's squeeze is tested above.
+                // tf.keras 2 function forms do not align ranks (SPEC A.8), nor do Keras 3's hinge, squared_hinge, poisson
+                // and kl_divergence (SPEC B intro); the wrapper's rank rules are tested above.
                 continue;
             }
 
@@ -171,7 +172,14 @@ public class ReferenceAgreementTests
             LossKind.Scce => Losses.SparseCategoricalCrossentropy(new LossInput<int>(LossMatrix.Ints(s.Labels), s.Shape.YShape), p, c.FromLogits, c.IgnoreClass, c.Axis),
             LossKind.Mse => Losses.MeanSquaredError(y, p, c.Semantics),
             LossKind.Mae => Losses.MeanAbsoluteError(y, p, c.Semantics),
-            _ => Losses.Huber(y, p, c.Delta, c.Semantics),
+            LossKind.Huber => Losses.Huber(y, p, c.Delta, c.Semantics),
+            LossKind.Mape => Losses.MeanAbsolutePercentageError(y, p, c.Semantics),
+            LossKind.Msle => Losses.MeanSquaredLogarithmicError(y, p, c.Semantics),
+            LossKind.LogCosh => Losses.LogCosh(y, p, c.Semantics),
+            LossKind.Poisson => Losses.Poisson(y, p, c.Semantics),
+            LossKind.Hinge => Losses.Hinge(y, p, c.Semantics),
+            LossKind.SquaredHinge => Losses.SquaredHinge(y, p, c.Semantics),
+            _ => Losses.KLDivergence(y, p, c.Semantics),
         });
     }
 
@@ -185,7 +193,14 @@ public class ReferenceAgreementTests
             LossKind.Scce => Losses.SparseCategoricalCrossentropy(new LossInput<int>(LossMatrix.Ints(s.Labels), s.Shape.YShape), p, c.FromLogits, c.IgnoreClass, c.Axis),
             LossKind.Mse => Losses.MeanSquaredError(y, p, c.Semantics),
             LossKind.Mae => Losses.MeanAbsoluteError(y, p, c.Semantics),
-            _ => Losses.Huber(y, p, c.Delta, c.Semantics),
+            LossKind.Huber => Losses.Huber(y, p, c.Delta, c.Semantics),
+            LossKind.Mape => Losses.MeanAbsolutePercentageError(y, p, c.Semantics),
+            LossKind.Msle => Losses.MeanSquaredLogarithmicError(y, p, c.Semantics),
+            LossKind.LogCosh => Losses.LogCosh(y, p, c.Semantics),
+            LossKind.Poisson => Losses.Poisson(y, p, c.Semantics),
+            LossKind.Hinge => Losses.Hinge(y, p, c.Semantics),
+            LossKind.SquaredHinge => Losses.SquaredHinge(y, p, c.Semantics),
+            _ => Losses.KLDivergence(y, p, c.Semantics),
         });
     }
 

@@ -1,6 +1,6 @@
 // Independent test oracle: per-sample (unreduced) losses, written as plain loops in double precision.
-// SPEC references: B.1 (BCE), B.3 (CCE), B.5 (SCCE, TF backend), B.6-B.9 (MSE, MAE), B.11 and C (Huber), D (tf.nn
-// cross-entropies).
+// SPEC references: B.1 (BCE), B.3 (CCE), B.5 (SCCE, TF backend), B.6-B.9 (MSE, MAE, MAPE, MSLE), B.11 and C (Huber),
+// B.12 (log-cosh), B.13-B.14 (hinge, squared hinge), B.16 (KL divergence), B.17 (Poisson), D (tf.nn cross-entropies).
 // `float32` only selects the clip bounds / epsilon (SPEC section 0): everything else is computed in double.
 
 // The parameter name `float32` mirrors the dtype it selects (the oracle's agreed signature); CA1720 objects to the
@@ -411,16 +411,100 @@ public static class RefLosses
         return a <= delta ? 0.5 * e * e : (delta * a) - (0.5 * delta * delta);
     }
 
+    /// <summary>
+    /// Keras <c>mean_absolute_percentage_error</c> (SPEC B.8): mean over the last axis of 100·|(y − p)/max(|y|, ε)|, with
+    /// Keras 3's rank alignment and broadcasting.
+    /// </summary>
+    public static (double[] Values, int[] Shape) MeanAbsolutePercentageError(double[] yTrue, int[] yShape, double[] yPred, int[] pShape, bool float32) =>
+        Regression(yTrue, yShape, yPred, pShape, (y, p) => 100 * Math.Abs((y - p) / Math.Max(Math.Abs(y), Epsilon(float32))));
+
+    /// <summary>
+    /// The ε of <c>mean_squared_logarithmic_error</c> (SPEC B.9): f32(1e-7) in float32; in float64 Keras 3 promotes its
+    /// float32 ε (1.0000000116860974e-7) while tf.keras 2 converts the Python float (1e-7).
+    /// </summary>
+    public static double MsleEpsilon(bool float32, bool tfKeras2) => float32 || !tfKeras2 ? (double)(float)1e-7 : 1e-7;
+
+    /// <summary>
+    /// Keras <c>mean_squared_logarithmic_error</c> (SPEC B.9): mean over the last axis of
+    /// (log(max(p, ε) + 1) − log(max(y, ε) + 1))², with Keras 3's rank alignment and broadcasting.
+    /// </summary>
+    public static (double[] Values, int[] Shape) MeanSquaredLogarithmicError(double[] yTrue, int[] yShape, double[] yPred, int[] pShape, double epsilon) =>
+        Regression(yTrue, yShape, yPred, pShape, (y, p) =>
+        {
+            double d = Math.Log(MaxNaN(p, epsilon) + 1) - Math.Log(MaxNaN(y, epsilon) + 1);
+            return d * d;
+        });
+
+    /// <summary>
+    /// Keras <c>log_cosh</c> (SPEC B.12) exactly as Keras writes it: mean over the last axis of x + softplus(−2x) − log 2
+    /// with x = p − y and Keras's log 2, <c>ops.log(2.0)</c> computed in float32 (0.693147182464599609375) in every
+    /// precision; with Keras 3's rank alignment and broadcasting.
+    /// </summary>
+    public static (double[] Values, int[] Shape) LogCosh(double[] yTrue, int[] yShape, double[] yPred, int[] pShape) =>
+        Regression(yTrue, yShape, yPred, pShape, (y, p) => (p - y) + Softplus(-2 * (p - y)) - (double)0.6931472f);
+
+    /// <summary>
+    /// Keras <c>poisson</c> (SPEC B.17): mean over the last axis of p − y·log(p + ε) (no clipping), broadcasting y and p;
+    /// the function does not align ranks (pass aligned shapes).
+    /// </summary>
+    public static (double[] Values, int[] Shape) Poisson(double[] yTrue, int[] yShape, double[] yPred, int[] pShape, bool float32) =>
+        Elementwise(yTrue, yShape, yPred, pShape, (y, p) => p - (y * Math.Log(p + Epsilon(float32))), sum: false);
+
+    /// <summary>
+    /// Keras <c>hinge</c> / <c>squared_hinge</c> (SPEC B.13-B.14): t = 2y − 1 when every element of y_true is 0 or 1, else
+    /// y; mean over the last axis of max(1 − t·p, 0) (squared when <paramref name="squared"/>). No rank alignment.
+    /// </summary>
+    public static (double[] Values, int[] Shape) Hinge(double[] yTrue, int[] yShape, double[] yPred, int[] pShape, bool squared)
+    {
+        bool convert = yTrue.All(v => v == 0 || v == 1);
+        return Elementwise(yTrue, yShape, yPred, pShape, (y, p) =>
+        {
+            double t = convert ? (2 * y) - 1 : y;
+            double h = 1 - (t * p);
+            double m = double.IsNaN(h) ? h : Math.Max(h, 0);
+            return squared ? m * m : m;
+        }, sum: false);
+    }
+
+    /// <summary>
+    /// Keras <c>kl_divergence</c> (SPEC B.16): y and p clipped to [ε, 1], then the SUM over the last axis of y·log(y/p).
+    /// No rank alignment.
+    /// </summary>
+    public static (double[] Values, int[] Shape) KLDivergence(double[] yTrue, int[] yShape, double[] yPred, int[] pShape, bool float32)
+    {
+        double eps = Epsilon(float32);
+        return Elementwise(yTrue, yShape, yPred, pShape, (y, p) =>
+        {
+            double yc = ClipTo(y, eps, 1), pc = ClipTo(p, eps, 1);
+            return yc * Math.Log(yc / pc);
+        }, sum: true);
+    }
+
+    /// <summary>max(v, lo) letting NaN through (TensorFlow's maximum).</summary>
+    private static double MaxNaN(double v, double lo) => v < lo ? lo : v;
+
+    /// <summary>clip(v, lo, hi) letting NaN through (TensorFlow's clip_by_value).</summary>
+    private static double ClipTo(double v, double lo, double hi) => v < lo ? lo : v > hi ? hi : v;
+
     private static (double[] Values, int[] Shape) Regression(
         double[] yTrue, int[] yShape, double[] yPred, int[] pShape, Func<double, double, double> term)
     {
         RefShape.RequireLength(yTrue.Length, yShape, nameof(yTrue));
         RefShape.RequireLength(yPred.Length, pShape, nameof(yPred));
         var (ys, ps) = RefShape.SqueezeOrExpandToSameRank(yShape, pShape);
+        return Elementwise(yTrue, ys, yPred, ps, term, sum: false);
+    }
+
+    /// <summary>NumPy broadcasting of y and p, the term per element, then the mean (or sum) over the last axis.</summary>
+    private static (double[] Values, int[] Shape) Elementwise(
+        double[] yTrue, int[] ys, double[] yPred, int[] ps, Func<double, double, double> term, bool sum)
+    {
+        RefShape.RequireLength(yTrue.Length, ys, nameof(yTrue));
+        RefShape.RequireLength(yPred.Length, ps, nameof(yPred));
         int[] shape = RefShape.Broadcast(ys, ps);
         if (shape.Length < 1)
         {
-            throw new ArgumentException("Scalar inputs have no last axis to average over.", nameof(pShape));
+            throw new ArgumentException("Scalar inputs have no last axis to reduce over.", "pShape");
         }
 
         int n = RefShape.Size(shape);
@@ -431,7 +515,26 @@ public static class RefLosses
             elementwise[i] = term(yTrue[RefShape.SourceIndex(index, ys)], yPred[RefShape.SourceIndex(index, ps)]);
         }
 
-        return MeanOverAxis(elementwise, shape, -1);
+        return sum ? SumOverLastAxis(elementwise, shape) : MeanOverAxis(elementwise, shape, -1);
+    }
+
+    /// <summary>Sum over the last axis; the result has the shape without it (an empty axis sums to 0).</summary>
+    private static (double[] Values, int[] Shape) SumOverLastAxis(double[] values, int[] shape)
+    {
+        int n = shape[^1];
+        var result = new double[RefShape.Size(shape[..^1])];
+        for (int r = 0; r < result.Length; r++)
+        {
+            double sum = 0;
+            for (int k = 0; k < n; k++)
+            {
+                sum += values[(r * n) + k];
+            }
+
+            result[r] = sum;
+        }
+
+        return (result, shape[..^1]);
     }
 
     // ------------------------------------------------------------------ D (tf.nn)

@@ -877,8 +877,8 @@ public abstract class CrossentropySpec<TLoss> : LossSpec<TLoss>
 }
 
 /// <summary>
-/// The checklist items of the regression losses (SPEC B.6-B.9): y_true broadcasting to y_pred, the Keras 3 rank
-/// alignment of (N,) against (N, 1) (F#7), and the function form.
+/// The checklist items of the losses that reduce an element term over the last axis (SPEC B.6-B.9, B.11-B.17): y_true
+/// broadcasting to y_pred, the Keras 3 rank alignment of (N,) against (N, 1) (F#7), and the function form.
 /// </summary>
 /// <typeparam name="TLoss">The loss class.</typeparam>
 public abstract class RegressionSpec<TLoss> : LossSpec<TLoss>
@@ -889,6 +889,22 @@ public abstract class RegressionSpec<TLoss> : LossSpec<TLoss>
 
     /// <summary>The Keras function form (unreduced per-sample losses).</summary>
     protected abstract Tensor<float> FunctionForm(LossInput<float> yTrue, LossInput<float> yPred);
+
+    /// <summary>
+    /// Whether the Keras 3 function aligns ranks itself (the regression functions do, SPEC B intro); hinge, squared_hinge,
+    /// poisson and kl_divergence leave it to the class's LossFunctionWrapper.
+    /// </summary>
+    protected virtual bool FunctionAlignsRanks => true;
+
+    /// <summary>Whether the per-sample loss sums the terms over the last axis (kl_divergence, SPEC B.16) instead of averaging them.</summary>
+    protected virtual bool SumsOverAxis => false;
+
+    /// <summary>The per-sample loss of a row of terms: their mean, or their sum (<see cref="SumsOverAxis"/>).</summary>
+    protected double Aggregate(params double[] terms) => SumsOverAxis ? terms.Sum() : terms.Average();
+
+    /// <summary>The six per-sample losses of the case from <see cref="Term"/> (two elements per sample), in double.</summary>
+    protected double[] CaseLossesFromTerms() =>
+        [.. Enumerable.Range(0, 6).Select(i => Aggregate(Term(CaseYTrue[2 * i], CaseYPred[2 * i]), Term(CaseYTrue[(2 * i) + 1], CaseYPred[(2 * i) + 1])))];
 
     protected override int[] YTrueShape(int[] perSample) => [.. perSample, 2];
 
@@ -935,29 +951,44 @@ public abstract class RegressionSpec<TLoss> : LossSpec<TLoss>
         SpecAssert.Near(terms.Average(), Create().Compute(y, p), Rtol, Atol, "Keras 3 mean");
         Tensor<float> tfk = Create(Reduction.None, semantics: LossSemantics.TfKeras2).Call(y, p);
         Assert.Equal([1], SpecAssert.ShapeOf(tfk));
-        SpecAssert.Near(terms.Average(), SpecAssert.Values(tfk)[0], Rtol, Atol, "tf.keras 2 scalar");
+        SpecAssert.Near(Aggregate(terms), SpecAssert.Values(tfk)[0], Rtol, Atol, "tf.keras 2 scalar");
     }
 
     [Fact]
     public void YTrueNx1AgainstYPredNxD_BroadcastsOverTheLastAxis()
     {
         // y (2, 1) = [[1], [2]] against p (2, 3) = [[1, 2, 3], [2, 2, 2]]: (y - p) broadcasts NumPy-style.
-        // s0 = (t(1,1) + t(1,2) + t(1,3)) / 3, s1 = 0.
+        // s0 = aggregate of t(1,1), t(1,2), t(1,3); s1 = aggregate of three t(2,2) (0 for the regression losses).
         float[,] y = { { 1 }, { 2 } };
         float[,] p = { { 1, 2, 3 }, { 2, 2, 2 } };
         Tensor<float> t = Create(Reduction.None).Call(y, p);
         Assert.Equal([2], SpecAssert.ShapeOf(t));
-        SpecAssert.Near([(Term(1, 1) + Term(1, 2) + Term(1, 3)) / 3, 0], SpecAssert.Values(t), Rtol, Atol, "broadcast");
+        SpecAssert.Near([Aggregate(Term(1, 1), Term(1, 2), Term(1, 3)), Aggregate(Term(2, 2), Term(2, 2), Term(2, 2))], SpecAssert.Values(t), Rtol, Atol, "broadcast");
     }
 
     [Fact]
-    public void FunctionForm_IsUnreducedAndAlignsRanksUnderKeras3()
+    public void FunctionForm_IsUnreducedAndAlignsRanksUnderKeras3AsKerasFunctionDoes()
     {
-        // SPEC B intro / B.6-B.9: the function returns the per-sample loss; the regression functions apply
-        // squeeze_or_expand_to_same_rank themselves, so (3,) vs (3, 1) gives (3,).
-        Tensor<float> t = FunctionForm(new float[] { 1, 2, 3 }, new float[,] { { 1 }, { 1 }, { 1 } });
-        Assert.Equal([3], SpecAssert.ShapeOf(t));
-        SpecAssert.Near([Term(1, 1), Term(2, 1), Term(3, 1)], SpecAssert.Values(t), Rtol, Atol, "function");
+        // SPEC B intro: the function returns the per-sample loss; the regression functions apply
+        // squeeze_or_expand_to_same_rank themselves, so (3,) vs (3, 1) gives (3,). The others do not: y_true (3,) does not
+        // broadcast to y_pred's (3, 1) (Keras's function would broadcast both to (3, 3)), and SharpLoss rejects it.
+        float[] y = [1, 2, 3];
+        float[,] p = { { 1 }, { 1 }, { 1 } };
+        if (FunctionAlignsRanks)
+        {
+            Tensor<float> t = FunctionForm(y, p);
+            Assert.Equal([3], SpecAssert.ShapeOf(t));
+            SpecAssert.Near([Term(1, 1), Term(2, 1), Term(3, 1)], SpecAssert.Values(t), Rtol, Atol, "function");
+        }
+        else
+        {
+            var e = Assert.ThrowsAny<ArgumentException>(() => FunctionForm(y, p));
+            Assert.Contains("(3,)", e.Message, StringComparison.Ordinal);
+            Assert.Contains("(3, 1)", e.Message, StringComparison.Ordinal);
+            Tensor<float> t = FunctionForm(new LossInput<float>(y, 3, 1), p);
+            SpecAssert.Near([Term(1, 1), Term(2, 1), Term(3, 1)], SpecAssert.Values(t), Rtol, Atol, "function, same ranks");
+        }
+
         Tensor<float> c = FunctionForm(new LossInput<float>(CaseYTrue, 6, 2), new LossInput<float>(CaseYPred, 6, 2));
         SpecAssert.Near(CaseLosses, SpecAssert.Values(c), Rtol, Atol, "function case");
     }

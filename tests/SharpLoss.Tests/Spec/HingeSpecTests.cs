@@ -1,0 +1,96 @@
+// Hinge (SPEC B.13) through the LossSpec checklist with ±1 labels, plus Keras's batch-global label conversion (0/1
+// labels become ±1 only when every label is 0 or 1), the tie rule of the gradient and the function form's rank rule.
+
+using System.Numerics.Tensors;
+
+namespace SharpLoss.Tests.Spec;
+
+public class HingeSpecTests : RegressionSpec<Hinge>
+{
+    protected override Hinge Create(Reduction? reduction = null, string? name = null, LossSemantics semantics = LossSemantics.Keras3) =>
+        new(reduction, name, semantics);
+
+    protected override Hinge FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics) =>
+        Hinge.FromConfig(config, semantics);
+
+    protected override string ExpectedClassName => "Hinge";
+
+    protected override string DefaultName => "hinge";
+
+    protected override bool FunctionAlignsRanks => false;
+
+    // SPEC B.13: max(1 − t·p, 0), with t = y for the inputs of the checklist (they always hold a label outside {0, 1},
+    // or only 1s, for which 2y − 1 = y).
+    protected override double Term(double y, double p) => Math.Max(1 - (y * p), 0);
+
+    protected override Tensor<float> FunctionForm(LossInput<float> yTrue, LossInput<float> yPred) => Losses.Hinge(yTrue, yPred);
+
+    // ±1 labels (no conversion: −1 is not 0 or 1), predictions on both sides of the margin and on it (s3).
+    protected override float[] CaseYTrue => [1, -1, 1, 1, -1, -1, 1, -1, 1, 1, -1, 1];
+
+    protected override float[] CaseYPred => [0.5f, 0.5f, 2, -1, -0.25f, 3, 1, -1, 0, 0, 0.75f, -0.5f];
+
+    // Per sample the mean of the two terms max(1 − t·p, 0):
+    //   s0: (0.5 + 1.5)/2 = 1           s1: (0 + 2)/2 = 1            s2: (0.75 + 4)/2 = 2.375
+    //   s3: (0 + 0)/2 = 0 (both on the margin)                        s4: (1 + 1)/2 = 1
+    //   s5: (1.75 + 1.5)/2 = 1.625
+    protected override double[] CaseLosses => [1, 1, 2.375, 0, 1, 1.625];
+
+    // t·p ≥ 1 everywhere: every term is 0.
+    protected override float[] PerfectYTrue => [1, -1, 1, 1, -1, -1, 1, -1, 1, 1, -1, 1];
+
+    protected override float[] PerfectYPred => [1, -1, 2, 1.5f, -3, -1, 1, -2, 10, 1, -1, 4];
+
+    [Fact]
+    public void BinaryLabels_AreConvertedToPlusMinusOne()
+    {
+        // keras losses_test.py HingeTest: y = [[0, 1], [0, 0]], p = [[0.6, 0.4], [0.4, 0.6]]: every label is 0 or 1, so
+        // t = 2y − 1 = [[−1, 1], [−1, −1]]: s0 = (1.6 + 0.6)/2 = 1.1, s1 = (1.4 + 1.6)/2 = 1.5 (the published [1.1, 1.5]).
+        float[,] y = { { 0, 1 }, { 0, 0 } };
+        float[,] p = { { 0.6f, 0.4f }, { 0.4f, 0.6f } };
+        SpecAssert.Near([1.1, 1.5], SpecAssert.Values(new Hinge(Reduction.None).Call(y, p)), Rtol, Atol, "converted");
+        SpecAssert.Near([1.1, 1.5], SpecAssert.Values(Losses.Hinge(y, p, LossSemantics.TfKeras2)), Rtol, Atol, "converted, tf.keras 2 function");
+    }
+
+    [Fact]
+    public void OneLabelOutsideZeroOne_KeepsEveryLabelAsItIs()
+    {
+        // SPEC B.13: the decision is batch-global. y = [[0, 1], [0, -1]]: −1 is not 0 or 1, so no label is converted and
+        // the zeros stay 0: s0 = (max(1 − 0, 0) + max(1 − 0.4, 0))/2 = 0.8, s1 = (1 + 1.6)/2 = 1.3.
+        float[,] y = { { 0, 1 }, { 0, -1 } };
+        float[,] p = { { 0.6f, 0.4f }, { 0.4f, 0.6f } };
+        SpecAssert.Near([0.8, 1.3], SpecAssert.Values(new Hinge(Reduction.None).Call(y, p)), Rtol, Atol, "not converted");
+
+        // The same first sample alone is converted: (1.6 + 0.6)/2 = 1.1.
+        SpecAssert.Near([1.1], SpecAssert.Values(new Hinge(Reduction.None).Call(new float[,] { { 0, 1 } }, new float[,] { { 0.6f, 0.4f } })), Rtol, Atol, "alone");
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(0.5f)]
+    [InlineData(-0f)]
+    public void OneOddLabelInALongBatch_DecidesTheConversionOfAll(float odd)
+    {
+        // 37 labels (vector blocks and a tail), all 0 except the odd one at the end (in the scalar tail) and at the start
+        // (in the first vector). −0 counts as 0 (converted); NaN and 0.5 do not. p = 0.5 everywhere: a converted 0 gives
+        // max(1 + 0.5, 0) = 1.5, an unconverted one max(1 − 0, 0) = 1.
+        foreach (int at in new[] { 0, 36 })
+        {
+            var y = new float[37];
+            y[at] = odd;
+            var p = Enumerable.Repeat(0.5f, 37).ToArray();
+            double[] values = SpecAssert.Values(Losses.Hinge(new LossInput<float>(y, 37, 1), new LossInput<float>(p, 37, 1)));
+            double expected = odd == 0 ? 1.5 : 1;
+            Assert.Equal(expected, values[at == 0 ? 1 : 0]);
+        }
+    }
+
+    [Fact]
+    public void Gradient_IsMinusLabelUpToAndOnTheMargin_ZeroBeyond()
+    {
+        // ∂/∂p max(1 − t·p, 0) = −t where 1 − t·p ≥ 0 (TensorFlow's maximum passes the gradient to 1 − t·p on a tie,
+        // SPEC 0.8), 0 where it is negative. t = [1, −1, 1, −1], p = [0.5, 1, 1, −2] (rows of one, sum reduction).
+        (_, Tensor<double> grad) = new Hinge(Reduction.Sum).ValueAndGradient(new LossInput<double>([1, -1, 1, -1], 4, 1), new LossInput<double>([0.5, 1, 1, -2], 4, 1));
+        Assert.Equal([-1.0, 1.0, -1.0, 0.0], SpecAssert.Values(grad));
+    }
+}
