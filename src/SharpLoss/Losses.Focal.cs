@@ -54,7 +54,7 @@ public static partial class Losses
     /// <exception cref="ArgumentException">The shapes do not match or a class id is out of range.</exception>
     public static Tensor<float> SparseCategoricalFocalCrossentropy(LossInput<int> yTrue, LossInput<float> yPred, FocalAlpha? alpha = null, double gamma = 2.0, bool fromLogits = false, int? ignoreClass = null, int axis = -1)
     {
-        var a = SharpLoss.SparseCategoricalCrossentropy.Sparse(yTrue, default, Internals.LabelKind.Int32, yPred, default, default, Internals.CallMode.Tensor);
+        var a = ClassIdLoss.Sparse(yTrue, default, Internals.LabelKind.Int32, yPred, default, default, Internals.CallMode.Tensor);
         a.Wrapper = false;
         new SharpLoss.SparseCategoricalFocalCrossentropy(alpha, gamma, fromLogits, ignoreClass, Reduction.None, axis).Run(ref a, out Tensor<float>? t);
         return t!;
@@ -63,7 +63,7 @@ public static partial class Losses
     /// <inheritdoc cref="SparseCategoricalFocalCrossentropy(LossInput{int}, LossInput{float}, FocalAlpha?, double, bool, int?, int)"/>
     public static Tensor<double> SparseCategoricalFocalCrossentropy(LossInput<int> yTrue, LossInput<double> yPred, FocalAlpha? alpha = null, double gamma = 2.0, bool fromLogits = false, int? ignoreClass = null, int axis = -1)
     {
-        var a = SharpLoss.SparseCategoricalCrossentropy.Sparse(yTrue, default, Internals.LabelKind.Int32, yPred, default, default, Internals.CallMode.Tensor);
+        var a = ClassIdLoss.Sparse(yTrue, default, Internals.LabelKind.Int32, yPred, default, default, Internals.CallMode.Tensor);
         a.Wrapper = false;
         new SharpLoss.SparseCategoricalFocalCrossentropy(alpha, gamma, fromLogits, ignoreClass, Reduction.None, axis).Run(ref a, out Tensor<double>? t);
         return t!;

@@ -33,7 +33,7 @@ public static partial class Losses
     private static Tensor<T> Generalized<T>(double q, LossInput<int> y32, LossInput<long> y64, LabelKind kind, LossInput<T> yPred)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = SharpLoss.SparseCategoricalCrossentropy.Sparse(y32, y64, kind, yPred, default, default, CallMode.Tensor);
+        var a = ClassIdLoss.Sparse(y32, y64, kind, yPred, default, default, CallMode.Tensor);
         a.Wrapper = false;
         new SharpLoss.CategoricalGeneralizedCrossEntropy(q, Reduction.None).Run(ref a, out Tensor<T>? t);
         return t!;

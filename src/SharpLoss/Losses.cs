@@ -240,7 +240,7 @@ public static partial class Losses
     /// <exception cref="ArgumentException">The shapes do not match or a class id is out of range.</exception>
     public static Tensor<float> SparseCategoricalCrossentropy(LossInput<int> yTrue, LossInput<float> yPred, bool fromLogits = false, int? ignoreClass = null, int axis = -1)
     {
-        var a = SharpLoss.SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, default, default, CallMode.Tensor);
+        var a = ClassIdLoss.Sparse(yTrue, default, LabelKind.Int32, yPred, default, default, CallMode.Tensor);
         a.Wrapper = false;
         new SharpLoss.SparseCategoricalCrossentropy(fromLogits, ignoreClass, Reduction.None, axis).Run(ref a, out Tensor<float>? t);
         return t!;
@@ -249,7 +249,7 @@ public static partial class Losses
     /// <inheritdoc cref="SparseCategoricalCrossentropy(LossInput{int}, LossInput{float}, bool, int?, int)"/>
     public static Tensor<double> SparseCategoricalCrossentropy(LossInput<int> yTrue, LossInput<double> yPred, bool fromLogits = false, int? ignoreClass = null, int axis = -1)
     {
-        var a = SharpLoss.SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, default, default, CallMode.Tensor);
+        var a = ClassIdLoss.Sparse(yTrue, default, LabelKind.Int32, yPred, default, default, CallMode.Tensor);
         a.Wrapper = false;
         new SharpLoss.SparseCategoricalCrossentropy(fromLogits, ignoreClass, Reduction.None, axis).Run(ref a, out Tensor<double>? t);
         return t!;

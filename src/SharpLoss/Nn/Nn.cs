@@ -164,7 +164,7 @@ public static class Nn
             Throw.Argument("logits", "Logits cannot be scalars. Received: shape ().");
         }
 
-        var a = SparseCategoricalCrossentropy.Sparse(y32, y64, kind, logits, default, default, mode);
+        var a = ClassIdLoss.Sparse(y32, y64, kind, logits, default, default, mode);
         a.Wrapper = false;
         a.YTrueName = "labels";
         a.YPredName = "logits";

@@ -31,7 +31,7 @@ namespace SharpLoss;
 /// deserializes. tf.keras 2 has no such loss.</para>
 /// </remarks>
 [KerasLoss("CategoricalGeneralizedCrossEntropy", "categorical_generalized_cross_entropy", Keys = "q", Gettable = false)]
-public sealed class CategoricalGeneralizedCrossEntropy : Loss
+public sealed class CategoricalGeneralizedCrossEntropy : ClassIdLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="q">The exponent, in the open interval (0, 1); default 0.5. Near 0 the loss tends to the cross-entropy
@@ -55,8 +55,6 @@ public sealed class CategoricalGeneralizedCrossEntropy : Loss
 
     /// <summary>The exponent q, in (0, 1).</summary>
     public double Q { get; }
-
-    private protected override bool IsSparse => true;
 
     /// <summary>Builds the loss from a Keras config.</summary>
     /// <param name="config">The config's keys and values.</param>
@@ -89,176 +87,6 @@ public sealed class CategoricalGeneralizedCrossEntropy : Loss
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) =>
         RowDriver.RunSparse(new Kernel<T>(T.CreateChecked(Q)), ref batch, ignores: false);
-
-    // Class-id overloads: the same API with integer y_true.
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public float Compute(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public float Compute(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public double Compute(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public double Compute(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Call(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<float>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Call(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<float>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Call(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<double>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Call(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<double>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (float Value, Tensor<float> Gradient) ValueAndGradient(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        float v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (float Value, Tensor<float> Gradient) ValueAndGradient(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        float v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (double Value, Tensor<double> Gradient) ValueAndGradient(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        double v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (double Value, Tensor<double> Gradient) ValueAndGradient(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        double v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public float ValueAndGradientInto(LossInput<int> yTrue, LossInput<float> yPred, Span<float> gradient, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public float ValueAndGradientInto(LossInput<long> yTrue, LossInput<float> yPred, Span<float> gradient, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public double ValueAndGradientInto(LossInput<int> yTrue, LossInput<double> yPred, Span<double> gradient, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public double ValueAndGradientInto(LossInput<long> yTrue, LossInput<double> yPred, Span<double> gradient, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Backward(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> upstream, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Backward(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> upstream, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Backward(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> upstream, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Backward(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> upstream, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
 
 
     /// <summary>

@@ -40,7 +40,7 @@ namespace SharpLoss;
 /// </remarks>
 [KerasLoss("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy", Keys = "from_logits ignore_class axis label_smoothing",
     TfKeras2Keys = "from_logits ignore_class label_smoothing?", Names = "sparse_categorical_crossentropy")]
-public sealed class SparseCategoricalCrossentropy : Loss
+public sealed class SparseCategoricalCrossentropy : ClassIdLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="fromLogits">Whether <c>yPred</c> holds logits instead of probabilities.</param>
@@ -81,8 +81,6 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
     /// <summary>True for <c>tf.nn.sparse_softmax_cross_entropy_with_logits</c>, whose labels are never squeezed.</summary>
     internal bool StrictLabelRank { get; init; }
-
-    private protected override bool IsSparse => true;
 
     private protected override long? IgnoreClassId => IgnoreClass;
 
@@ -137,189 +135,6 @@ public sealed class SparseCategoricalCrossentropy : Loss
             ? RowDriver.RunSparse(new LogitsRow<T>(ls, false), ref batch, IgnoreClass is not null)
             : RowDriver.RunSparse(new LogitsRow<T>(ls, true), ref batch, IgnoreClass is not null);
     }
-
-    // Class-id overloads: the same API with integer y_true.
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public float Compute(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public float Compute(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public double Compute(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public double Compute(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Call(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<float>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Call(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<float>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Call(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<double>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Call(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<double>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (float Value, Tensor<float> Gradient) ValueAndGradient(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        float v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (float Value, Tensor<float> Gradient) ValueAndGradient(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        float v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (double Value, Tensor<double> Gradient) ValueAndGradient(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        double v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (double Value, Tensor<double> Gradient) ValueAndGradient(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        double v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public float ValueAndGradientInto(LossInput<int> yTrue, LossInput<float> yPred, Span<float> gradient, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public float ValueAndGradientInto(LossInput<long> yTrue, LossInput<float> yPred, Span<float> gradient, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public double ValueAndGradientInto(LossInput<int> yTrue, LossInput<double> yPred, Span<double> gradient, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public double ValueAndGradientInto(LossInput<long> yTrue, LossInput<double> yPred, Span<double> gradient, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Backward(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> upstream, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Backward(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> upstream, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Backward(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> upstream, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Backward(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> upstream, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
-
-    internal static CallArgs<T> Sparse<T>(LossInput<int> y32, LossInput<long> y64, LabelKind kind, LossInput<T> yPred, LossInput<T> sampleWeight, LossInput<bool> mask, CallMode mode)
-        where T : unmanaged, IFloatingPointIeee754<T> => new()
-        {
-            YTrue32 = y32,
-            YTrue64 = y64,
-            LabelKind = kind,
-            YPred = yPred,
-            SampleWeight = sampleWeight,
-            Mask = mask,
-            Mode = mode,
-            Wrapper = true,
-        };
 
     /// <summary>
     /// Sparse softmax cross-entropy on a row, smoothed by <c>ls</c> as Keras 3.16 does: (1 − ls)·CE_hard + ls·CE_uniform.

@@ -24,7 +24,7 @@ namespace SharpLoss;
 /// </remarks>
 [KerasLoss("SparseCategoricalFocalCrossentropy", "sparse_categorical_focal_crossentropy", Keys = "alpha gamma from_logits ignore_class axis",
     Names = "sparse_categorical_focal_crossentropy")]
-public sealed class SparseCategoricalFocalCrossentropy : Loss
+public sealed class SparseCategoricalFocalCrossentropy : ClassIdLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="alpha">The weight of every class, or one per class, each in [0, 1]; null: 0.25.</param>
@@ -75,8 +75,6 @@ public sealed class SparseCategoricalFocalCrossentropy : Loss
 
     /// <summary>The class axis (-1 or the last index).</summary>
     public int Axis { get; }
-
-    private protected override bool IsSparse => true;
 
     private protected override long? IgnoreClassId => IgnoreClass;
 
@@ -141,175 +139,5 @@ public sealed class SparseCategoricalFocalCrossentropy : Loss
             loss0 = Row(label0, first.P, first.Grad, first.Coef, scratch, vectorize: true);
             loss1 = Row(label1, second.P, second.Grad, second.Coef, scratch, vectorize: true);
         }
-    }
-
-    // Class-id overloads: the same API with integer y_true.
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public float Compute(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public float Compute(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public double Compute(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public double Compute(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Value);
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Call(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<float>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Call(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<float>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Call(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<double>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.Call(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Call(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Tensor);
-        Run(ref a, out Tensor<double>? t);
-        return t!;
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (float Value, Tensor<float> Gradient) ValueAndGradient(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        float v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (float Value, Tensor<float> Gradient) ValueAndGradient(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        float v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (double Value, Tensor<double> Gradient) ValueAndGradient(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        double v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradient(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public (double Value, Tensor<double> Gradient) ValueAndGradient(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        double v = ValueAndGradientInto(yTrue, yPred, grad, sampleWeight, mask);
-        return (v, Tensor.Create(grad, yPred.Shape.TensorLengths()));
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public float ValueAndGradientInto(LossInput<int> yTrue, LossInput<float> yPred, Span<float> gradient, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public float ValueAndGradientInto(LossInput<long> yTrue, LossInput<float> yPred, Span<float> gradient, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public double ValueAndGradientInto(LossInput<int> yTrue, LossInput<double> yPred, Span<double> gradient, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
-    public double ValueAndGradientInto(LossInput<long> yTrue, LossInput<double> yPred, Span<double> gradient, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.ValueAndGradient);
-        a.Gradient = gradient;
-        return Run(ref a, out _);
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Backward(LossInput<int> yTrue, LossInput<float> yPred, LossInput<float> upstream, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Backward(LossInput<int> yTrue, LossInput<double> yPred, LossInput<double> upstream, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = SparseCategoricalCrossentropy.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<float> Backward(LossInput<long> yTrue, LossInput<float> yPred, LossInput<float> upstream, LossInput<float> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new float[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
-    }
-
-    /// <inheritdoc cref="Loss.Backward(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/>
-    public Tensor<double> Backward(LossInput<long> yTrue, LossInput<double> yPred, LossInput<double> upstream, LossInput<double> sampleWeight = default, LossInput<bool> mask = default)
-    {
-        var grad = new double[yPred.Kind == InputKind.Tensor ? yPred.Data.Length : 0];
-        var a = SparseCategoricalCrossentropy.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, mask, CallMode.Backward);
-        a.Upstream = upstream;
-        a.Gradient = grad;
-        Run(ref a, out _);
-        return Tensor.Create(grad, yPred.Shape.TensorLengths());
     }
 }
