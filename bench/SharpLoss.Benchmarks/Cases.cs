@@ -17,6 +17,12 @@ public static class Cases
     /// <summary>BCE from logits, BCE on probabilities, MSE, MAE, Huber (delta 1).</summary>
     public static readonly string[] PointwiseLosses = ["BceLogits", "Bce", "Mse", "Mae", "Huber"];
 
+    /// <summary>
+    /// The other element-wise losses, SharpLoss only (TorchSharp has no loss with their Keras definitions): MAPE, MSLE,
+    /// log-cosh, Poisson, hinge and squared hinge (0/1 labels, so the label scan and the ±1 conversion run), KL divergence.
+    /// </summary>
+    public static readonly string[] ElementwiseLosses = ["Mape", "Msle", "LogCosh", "Poisson", "Hinge", "SquaredHinge", "Kld"];
+
     /// <summary>CCE from logits (probability targets), SCCE from logits (class-id targets).</summary>
     public static readonly string[] RowLosses = ["CceLogits", "SparseCceLogits"];
 
@@ -79,6 +85,26 @@ public static class Cases
                 case "Bce":
                     y[i] = rng.Next(2);
                     p[i] = 0.001f + (rng.NextSingle() * 0.998f);     // probabilities in (0, 1)
+                    break;
+                case "Mape":
+                    y[i] = (rng.Next(2) * 2 - 1) * (0.5f + rng.NextSingle());   // |y| in [0.5, 1.5)
+                    p[i] = rng.NextSingle() * 2 - 1;
+                    break;
+                case "Msle":
+                    y[i] = rng.NextSingle() * 3;
+                    p[i] = rng.NextSingle() * 3;
+                    break;
+                case "Poisson":
+                    y[i] = rng.Next(5);                                 // counts
+                    p[i] = 0.05f + (rng.NextSingle() * 4);              // rates
+                    break;
+                case "Hinge" or "SquaredHinge":
+                    y[i] = rng.Next(2);                                 // 0/1 labels, converted to ±1
+                    p[i] = (rng.NextSingle() * 2 - 1) * 2;
+                    break;
+                case "Kld":
+                    y[i] = rng.NextSingle();
+                    p[i] = 0.001f + (rng.NextSingle() * 0.998f);
                     break;
                 default:
                     y[i] = rng.NextSingle() * 2 - 1;

@@ -71,7 +71,7 @@ internal static class Results
         }
 
         // Table order: loss (as listed in Cases), threads, size (small to large).
-        string[] losses = [.. Cases.PointwiseLosses, .. Cases.RowLosses, .. Cases.ProbabilityRowLosses];
+        string[] losses = [.. Cases.PointwiseLosses, .. Cases.ElementwiseLosses, .. Cases.RowLosses, .. Cases.ProbabilityRowLosses];
         string[] sizes = [.. Cases.PointwiseSizes, .. Cases.RowSizes];
         rows = [.. rows.OrderBy(r => r.Impl, StringComparer.Ordinal)
             .ThenBy(r => Array.IndexOf(losses, r.Loss)).ThenBy(r => r.Loss, StringComparer.Ordinal)
@@ -131,6 +131,11 @@ internal static class Results
         Target("MSE, 16M, 2 threads (mse_loss)", "SharpLossPointwise", "Mse", "16M", 2, true);
         Target("MAE, 16M, 2 threads (l1_loss)", "SharpLossPointwise", "Mae", "16M", 2, true);
         Target("Huber, 16M, 2 threads (huber_loss)", "SharpLossPointwise", "Huber", "16M", 2, true);
+        foreach (string loss in Cases.ElementwiseLosses)
+        {
+            Target($"{loss}, 16M, 2 threads (no TorchSharp peer)", "SharpLossPointwise", loss, "16M", 2, true);
+        }
+
         Target("CCE from logits, 8192x1000, 2 threads (cross_entropy, probability targets)", "SharpLossRows", "CceLogits", "8192x1000", 2, false);
         Target("SCCE from logits, 8192x1000, 2 threads (cross_entropy, class indices)", "SharpLossRows", "SparseCceLogits", "8192x1000", 2, false);
         sb.AppendLine();

@@ -9,7 +9,7 @@ public class SharpLossPointwise
     private float[] _y = [], _p = [], _grad = [];
     private Loss _loss = null!;
 
-    public static IEnumerable<string> Losses => Cases.PointwiseLosses;
+    public static IEnumerable<string> Losses => [.. Cases.PointwiseLosses, .. Cases.ElementwiseLosses];
 
     public static IEnumerable<string> Sizes => Cases.PointwiseSizes;
 
@@ -36,6 +36,13 @@ public class SharpLossPointwise
             "Mse" => new MeanSquaredError() { MaxDegreeOfParallelism = Threads },
             "Mae" => new MeanAbsoluteError() { MaxDegreeOfParallelism = Threads },
             "Huber" => new Huber() { MaxDegreeOfParallelism = Threads },
+            "Mape" => new MeanAbsolutePercentageError() { MaxDegreeOfParallelism = Threads },
+            "Msle" => new MeanSquaredLogarithmicError() { MaxDegreeOfParallelism = Threads },
+            "LogCosh" => new LogCosh() { MaxDegreeOfParallelism = Threads },
+            "Poisson" => new Poisson() { MaxDegreeOfParallelism = Threads },
+            "Hinge" => new Hinge() { MaxDegreeOfParallelism = Threads },
+            "SquaredHinge" => new SquaredHinge() { MaxDegreeOfParallelism = Threads },
+            "Kld" => new KLDivergence() { MaxDegreeOfParallelism = Threads },
             _ => throw new ArgumentException(Loss),
         };
         Cases.SettleHeap();

@@ -19,7 +19,8 @@ public abstract class RegressionLoss : Loss
     {
     }
 
-    /// <summary>True: the Keras 3 function aligns ranks itself (the losses whose function does not override this).</summary>
+    /// <summary>True: Keras 3's regression functions align ranks themselves; the hinge, Poisson and KL divergence losses
+    /// override this with false.</summary>
     private protected override bool FunctionAlignsRanks => true;
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)

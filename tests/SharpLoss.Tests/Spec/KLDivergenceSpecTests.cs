@@ -78,6 +78,21 @@ public class KLDivergenceSpecTests : RegressionSpec<KLDivergence>
     }
 
     [Fact]
+    public void EmptyLastAxis_SumsToZero_WhereMeanLossesGiveNaN()
+    {
+        // Keras: reduce_sum over an empty axis is 0 (mean_squared_error's reduce_mean is 0/0 = NaN). y, p of shape (2, 0):
+        // per-sample [0, 0], their mean 0, and an empty gradient.
+        var y = new LossInput<float>([], 2, 0);
+        var p = new LossInput<float>([], 2, 0);
+        Assert.Equal([0.0, 0.0], SpecAssert.Values(new KLDivergence(Reduction.None).Call(y, p)));
+        Assert.Equal(0f, new KLDivergence().Compute(y, p));
+        (float value, Tensor<float> grad) = new KLDivergence(Reduction.Sum).ValueAndGradient(y, p);
+        Assert.Equal(0f, value);
+        Assert.Equal(0, grad.FlattenedLength);
+        Assert.True(float.IsNaN(new MeanSquaredError().Compute(y, p)));
+    }
+
+    [Fact]
     public void SumOverTheAxis_GradientIsNotDividedByTheAxisLength()
     {
         // One sample of 4 classes: the per-sample loss is Σ y'·log(y'/p'), so ∂/∂p_k = −y'_k/p'_k (no 1/4), and the

@@ -65,10 +65,11 @@ public class MeanSquaredLogarithmicErrorSpecTests : RegressionSpec<MeanSquaredLo
         // SPEC B.9: Keras 3 creates ε as a float32 tensor and lets type promotion widen it (1.0000000116860974e-7);
         // tf.keras 2 converts the Python float 1e-7 to float64. y = −1 (clamped to ε), p = 1:
         // (ln 2 − ln(1 + ε))², which the two ε values separate in the 15th digit.
+        // The two results are 2·ln 2·1.17e-15 = 1.6e-15 apart, far beyond the 2e-16 (4 ulps) each is checked to.
         double keras3 = Losses.MeanSquaredLogarithmicError(new LossInput<double>([-1], 1, 1), new LossInput<double>([1], 1, 1))[0];
         double tfKeras2 = Losses.MeanSquaredLogarithmicError(new LossInput<double>([-1], 1, 1), new LossInput<double>([1], 1, 1), LossSemantics.TfKeras2)[0];
-        Assert.Equal(Square(Math.Log(2) - Math.Log(1 + Keras3Epsilon)), keras3, 1e-16);
-        Assert.Equal(Square(Math.Log(2) - Math.Log(1 + 1e-7)), tfKeras2, 1e-16);
-        Assert.NotEqual(keras3, tfKeras2);
+        Assert.Equal(Square(Math.Log(2) - Math.Log(1 + Keras3Epsilon)), keras3, 2e-16);
+        Assert.Equal(Square(Math.Log(2) - Math.Log(1 + 1e-7)), tfKeras2, 2e-16);
+        Assert.InRange(tfKeras2 - keras3, 1.4e-15, 1.8e-15);
     }
 }
