@@ -21,7 +21,7 @@ public static class Cases
     /// The other element-wise losses, SharpLoss only (TorchSharp has no loss with their Keras definitions): MAPE, MSLE,
     /// log-cosh, Poisson, hinge and squared hinge (0/1 labels, so the label scan and the ±1 conversion run), KL divergence.
     /// </summary>
-    public static readonly string[] ElementwiseLosses = ["Mape", "Msle", "LogCosh", "Poisson", "Hinge", "SquaredHinge", "Kld"];
+    public static readonly string[] ElementwiseLosses = ["Mape", "Msle", "LogCosh", "Poisson", "Hinge", "SquaredHinge", "Kld", "BinaryFocal"];
 
     /// <summary>CCE from logits (probability targets), SCCE from logits (class-id targets).</summary>
     public static readonly string[] RowLosses = ["CceLogits", "SparseCceLogits"];
@@ -31,6 +31,13 @@ public static class Cases
     /// latency target covers every configuration of the row losses.
     /// </summary>
     public static readonly string[] ProbabilityRowLosses = ["Cce", "SparseCce"];
+
+    /// <summary>
+    /// The other row losses, default options, one-hot targets (class ids for the sparse ones) against probability rows:
+    /// categorical hinge, cosine similarity, the categorical and sparse focal losses, Dice and Tversky per row (axis 1), the
+    /// categorical generalized cross-entropy. SharpLoss only.
+    /// </summary>
+    public static readonly string[] CatalogueRowLosses = ["CategoricalHinge", "Cosine", "CategoricalFocal", "SparseCategoricalFocal", "Dice", "Tversky", "Cgce"];
 
     /// <summary>
     /// A full, blocking, compacting collection that also returns free memory to the operating system. Every benchmark
@@ -83,6 +90,7 @@ public static class Cases
                     p[i] = (rng.NextSingle() * 2 - 1) * 6;            // logits in [-6, 6)
                     break;
                 case "Bce":
+                case "BinaryFocal":
                     y[i] = rng.Next(2);
                     p[i] = 0.001f + (rng.NextSingle() * 0.998f);     // probabilities in (0, 1)
                     break;

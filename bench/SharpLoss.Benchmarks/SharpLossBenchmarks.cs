@@ -43,6 +43,7 @@ public class SharpLossPointwise
             "Hinge" => new Hinge() { MaxDegreeOfParallelism = Threads },
             "SquaredHinge" => new SquaredHinge() { MaxDegreeOfParallelism = Threads },
             "Kld" => new KLDivergence() { MaxDegreeOfParallelism = Threads },
+            "BinaryFocal" => new BinaryFocalCrossentropy() { MaxDegreeOfParallelism = Threads },
             _ => throw new ArgumentException(Loss),
         };
         Cases.SettleHeap();
@@ -68,7 +69,7 @@ public class SharpLossRows
     private int _rows, _classes;
     private Func<float> _call = null!;
 
-    public static IEnumerable<string> Losses => [.. Cases.RowLosses, .. Cases.ProbabilityRowLosses];
+    public static IEnumerable<string> Losses => [.. Cases.RowLosses, .. Cases.ProbabilityRowLosses, .. Cases.CatalogueRowLosses];
 
     public static IEnumerable<string> Sizes => Cases.RowSizes;
 
@@ -87,7 +88,7 @@ public class SharpLossRows
         Cases.SettleHeap();
         (_rows, _classes) = Cases.Shape(Size);
         (_logits, _probs, _ids) = Cases.Rows(_rows, _classes);
-        _oneHot = Loss == "Cce" ? Cases.OneHot(_ids, _classes) : [];
+        _oneHot = Loss is "Cce" or "CategoricalHinge" or "Cosine" or "CategoricalFocal" or "Dice" or "Tversky" ? Cases.OneHot(_ids, _classes) : [];
         _grad = new float[_logits.Length];
         _call = Loss switch
         {
@@ -95,6 +96,13 @@ public class SharpLossRows
             "SparseCceLogits" => Call(new SparseCategoricalCrossentropy(fromLogits: true) { MaxDegreeOfParallelism = Threads }, _logits),
             "Cce" => Call(new CategoricalCrossentropy() { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
             "SparseCce" => Call(new SparseCategoricalCrossentropy() { MaxDegreeOfParallelism = Threads }, _probs),
+            "CategoricalHinge" => Call(new CategoricalHinge() { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
+            "Cosine" => Call(new CosineSimilarity() { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
+            "CategoricalFocal" => Call(new CategoricalFocalCrossentropy() { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
+            "SparseCategoricalFocal" => Call(new SparseCategoricalFocalCrossentropy() { MaxDegreeOfParallelism = Threads }, _probs),
+            "Dice" => Call(new Dice(axis: [1]) { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
+            "Tversky" => Call(new Tversky(axis: [1]) { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
+            "Cgce" => Call(new CategoricalGeneralizedCrossEntropy() { MaxDegreeOfParallelism = Threads }, _probs),
             _ => throw new ArgumentException(Loss),
         };
         Cases.SettleHeap();
@@ -106,9 +114,9 @@ public class SharpLossRows
     [Benchmark]
     public float ValueAndGradient() => _call();
 
-    private Func<float> Call(CategoricalCrossentropy loss, float[] labels, float[] predictions) =>
+    private Func<float> Call(Loss loss, float[] labels, float[] predictions) =>
         () => loss.ValueAndGradientInto(new LossInput<float>(labels, _rows, _classes), new LossInput<float>(predictions, _rows, _classes), _grad);
 
-    private Func<float> Call(SparseCategoricalCrossentropy loss, float[] predictions) =>
+    private Func<float> Call(ClassIdLoss loss, float[] predictions) =>
         () => loss.ValueAndGradientInto(new LossInput<int>(_ids, _rows), new LossInput<float>(predictions, _rows, _classes), _grad);
 }
