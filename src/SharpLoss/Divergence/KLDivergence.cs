@@ -37,7 +37,7 @@ public sealed class KLDivergence : RegressionLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static KLDivergence FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (KLDivergence)Catalog.FromConfig("KLDivergence", config, semantics);
+        Catalog.FromConfig<KLDivergence>(config, semantics);
 
     private protected override bool FunctionAlignsRanks => false;
 

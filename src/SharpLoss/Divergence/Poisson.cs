@@ -38,7 +38,7 @@ public sealed class Poisson : RegressionLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static Poisson FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (Poisson)Catalog.FromConfig("Poisson", config, semantics);
+        Catalog.FromConfig<Poisson>(config, semantics);
 
     private protected override bool FunctionAlignsRanks => false;
 

@@ -36,7 +36,7 @@ public sealed class CategoricalHinge : Loss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static CategoricalHinge FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (CategoricalHinge)Catalog.FromConfig("CategoricalHinge", config, semantics);
+        Catalog.FromConfig<CategoricalHinge>(config, semantics);
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

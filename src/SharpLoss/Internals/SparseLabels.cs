@@ -31,6 +31,7 @@ internal static class SparseLabels
         {
             long id;
             bool ignored;
+            T v = default;
             switch (a.LabelKind)
             {
                 case LabelKind.Int32:
@@ -42,25 +43,19 @@ internal static class SparseLabels
                     ignored = id == ignoreClass;
                     break;
                 default:
-                    T v = a.YTrue.Data[i];
+                    v = a.YTrue.Data[i];
                     ignored = ignoreClass is long ic && v == T.CreateTruncating(ic);
-                    if (!T.IsFinite(v))
-                    {
-                        throw OutOfRange(a.TrueArg, labelShape, i, v.ToString(null, CultureInfo.InvariantCulture), classes, ignoreClass);
-                    }
 
-                    id = ignored ? ignoreClass!.Value : long.CreateSaturating(v);
-                    if (!ignored && (id < 0 || id >= classes))
-                    {
-                        throw OutOfRange(a.TrueArg, labelShape, i, v.ToString(null, CultureInfo.InvariantCulture), classes, ignoreClass);
-                    }
-
+                    // NaN and ±∞ have no id: −1 puts them out of range.
+                    id = ignored ? ignoreClass!.Value : T.IsFinite(v) ? long.CreateSaturating(v) : -1;
                     break;
             }
 
             if (!ignored && (id < 0 || id >= classes))
             {
-                throw OutOfRange(a.TrueArg, labelShape, i, id.ToString(CultureInfo.InvariantCulture), classes, ignoreClass);
+                // A float id is shown as given (4.5, NaN), an integer one as it is.
+                string shown = a.LabelKind == LabelKind.Values ? v.ToString(null, CultureInfo.InvariantCulture) : id.ToString(CultureInfo.InvariantCulture);
+                throw OutOfRange(a.TrueArg, labelShape, i, shown, classes, ignoreClass);
             }
 
             labels[i] = ignored ? Ignored : id;

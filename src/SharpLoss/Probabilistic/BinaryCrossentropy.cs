@@ -48,7 +48,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static BinaryCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (BinaryCrossentropy)Catalog.FromConfig("BinaryCrossentropy", config, semantics);
+        Catalog.FromConfig<BinaryCrossentropy>(config, semantics);
 
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)

@@ -83,7 +83,7 @@ public sealed class BinaryFocalCrossentropy : CrossentropyLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static BinaryFocalCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (BinaryFocalCrossentropy)Catalog.FromConfig("BinaryFocalCrossentropy", config, semantics);
+        Catalog.FromConfig<BinaryFocalCrossentropy>(config, semantics);
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

@@ -44,7 +44,7 @@ public sealed class CategoricalCrossentropy : CrossentropyLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static CategoricalCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (CategoricalCrossentropy)Catalog.FromConfig("CategoricalCrossentropy", config, semantics);
+        Catalog.FromConfig<CategoricalCrossentropy>(config, semantics);
 
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)

@@ -67,7 +67,7 @@ public sealed class CategoricalFocalCrossentropy : CrossentropyLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static CategoricalFocalCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (CategoricalFocalCrossentropy)Catalog.FromConfig("CategoricalFocalCrossentropy", config, semantics);
+        Catalog.FromConfig<CategoricalFocalCrossentropy>(config, semantics);
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

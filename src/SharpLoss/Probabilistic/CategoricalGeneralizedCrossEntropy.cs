@@ -62,7 +62,7 @@ public sealed class CategoricalGeneralizedCrossEntropy : ClassIdLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static CategoricalGeneralizedCrossEntropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (CategoricalGeneralizedCrossEntropy)Catalog.FromConfig("CategoricalGeneralizedCrossEntropy", config, semantics);
+        Catalog.FromConfig<CategoricalGeneralizedCrossEntropy>(config, semantics);
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

@@ -90,7 +90,7 @@ public sealed class SparseCategoricalCrossentropy : ClassIdLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static SparseCategoricalCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (SparseCategoricalCrossentropy)Catalog.FromConfig("SparseCategoricalCrossentropy", config, semantics);
+        Catalog.FromConfig<SparseCategoricalCrossentropy>(config, semantics);
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

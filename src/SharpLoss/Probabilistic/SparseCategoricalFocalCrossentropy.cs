@@ -84,7 +84,7 @@ public sealed class SparseCategoricalFocalCrossentropy : ClassIdLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value, or is a tf.keras 2 config.</exception>
     public static SparseCategoricalFocalCrossentropy FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (SparseCategoricalFocalCrossentropy)Catalog.FromConfig("SparseCategoricalFocalCrossentropy", config, semantics);
+        Catalog.FromConfig<SparseCategoricalFocalCrossentropy>(config, semantics);
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

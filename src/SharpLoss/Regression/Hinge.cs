@@ -38,7 +38,7 @@ public sealed class Hinge : RegressionLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static Hinge FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (Hinge)Catalog.FromConfig("Hinge", config, semantics);
+        Catalog.FromConfig<Hinge>(config, semantics);
 
     private protected override bool FunctionAlignsRanks => false;
 

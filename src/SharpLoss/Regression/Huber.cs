@@ -49,7 +49,7 @@ public sealed class Huber : RegressionLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static Huber FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (Huber)Catalog.FromConfig("Huber", config, semantics);
+        Catalog.FromConfig<Huber>(config, semantics);
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) => PointwiseDriver.Run(new Kernel<T>(T.CreateChecked(Delta)), ref batch);
 

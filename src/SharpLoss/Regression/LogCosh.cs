@@ -40,7 +40,7 @@ public sealed class LogCosh : RegressionLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static LogCosh FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (LogCosh)Catalog.FromConfig("LogCosh", config, semantics);
+        Catalog.FromConfig<LogCosh>(config, semantics);
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) => PointwiseDriver.Run(new Kernel<T>(), ref batch);
 

@@ -32,7 +32,7 @@ public sealed class MeanAbsoluteError : RegressionLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static MeanAbsoluteError FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (MeanAbsoluteError)Catalog.FromConfig("MeanAbsoluteError", config, semantics);
+        Catalog.FromConfig<MeanAbsoluteError>(config, semantics);
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) => PointwiseDriver.Run(default(Kernel<T>), ref batch);
 

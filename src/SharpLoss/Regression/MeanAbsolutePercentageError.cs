@@ -36,7 +36,7 @@ public sealed class MeanAbsolutePercentageError : RegressionLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static MeanAbsolutePercentageError FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (MeanAbsolutePercentageError)Catalog.FromConfig("MeanAbsolutePercentageError", config, semantics);
+        Catalog.FromConfig<MeanAbsolutePercentageError>(config, semantics);
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) => PointwiseDriver.Run(new Kernel<T>(), ref batch);
 

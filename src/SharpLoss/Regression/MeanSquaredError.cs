@@ -32,7 +32,7 @@ public sealed class MeanSquaredError : RegressionLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static MeanSquaredError FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (MeanSquaredError)Catalog.FromConfig("MeanSquaredError", config, semantics);
+        Catalog.FromConfig<MeanSquaredError>(config, semantics);
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) => PointwiseDriver.Run(default(Kernel<T>), ref batch);
 

@@ -41,7 +41,7 @@ public sealed class MeanSquaredLogarithmicError : RegressionLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static MeanSquaredLogarithmicError FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (MeanSquaredLogarithmicError)Catalog.FromConfig("MeanSquaredLogarithmicError", config, semantics);
+        Catalog.FromConfig<MeanSquaredLogarithmicError>(config, semantics);
 
     private protected override double Execute<T>(scoped ref Batch<T> batch)
     {

@@ -35,7 +35,7 @@ public sealed class SquaredHinge : RegressionLoss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static SquaredHinge FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (SquaredHinge)Catalog.FromConfig("SquaredHinge", config, semantics);
+        Catalog.FromConfig<SquaredHinge>(config, semantics);
 
     private protected override bool FunctionAlignsRanks => false;
 

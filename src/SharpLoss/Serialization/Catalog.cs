@@ -128,6 +128,12 @@ internal static class Catalog
             paramName);
     }
 
+    /// <summary><c>cls.from_config(config)</c> for a class given by its type (a loss class's own <c>FromConfig</c>).</summary>
+    public static TLoss FromConfig<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(
+        System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] TLoss>(
+        IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics)
+        where TLoss : Loss => (TLoss)FromConfig(LossDefinition.Of<TLoss>().ClassName, config, semantics);
+
     /// <summary>
     /// <c>cls.from_config(config)</c>. With <paramref name="semantics"/> null, a config whose reduction is "auto" reads as
     /// tf.keras 2, any other as Keras 3. Errors name <paramref name="classParam"/> (unknown class) or

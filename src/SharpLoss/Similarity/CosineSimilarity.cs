@@ -45,7 +45,7 @@ public sealed class CosineSimilarity : Loss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static CosineSimilarity FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (CosineSimilarity)Catalog.FromConfig("CosineSimilarity", config, semantics);
+        Catalog.FromConfig<CosineSimilarity>(config, semantics);
 
     private protected override bool FunctionAlignsRanks => true;
 

@@ -45,7 +45,7 @@ public sealed class Dice : Loss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static Dice FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (Dice)Catalog.FromConfig("Dice", config, semantics);
+        Catalog.FromConfig<Dice>(config, semantics);
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

@@ -67,7 +67,7 @@ public sealed class Tversky : Loss
     /// <returns>The loss.</returns>
     /// <exception cref="ArgumentException">The config has an unknown key or an invalid value.</exception>
     public static Tversky FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
-        (Tversky)Catalog.FromConfig("Tversky", config, semantics);
+        Catalog.FromConfig<Tversky>(config, semantics);
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

@@ -305,22 +305,18 @@ public class ConsistencyTests
 
         public Loss Make(Reduction reduction) => ClassName is not null
             ? Losses.FromConfig(ClassName, [new("reduction", reduction == Reduction.None ? null : ReductionName(reduction))], Semantics)
-            : Kind switch
+            : new LossCase
             {
-                LossKind.Bce => new BinaryCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
-                LossKind.Cce => new CategoricalCrossentropy(FromLogits, LabelSmoothing, Axis, reduction, semantics: Semantics),
-                LossKind.Scce => new SparseCategoricalCrossentropy(FromLogits, IgnoreClass, reduction, Axis, labelSmoothing: LabelSmoothing, semantics: Semantics),
-                LossKind.Mse => new MeanSquaredError(reduction, semantics: Semantics),
-                LossKind.Mae => new MeanAbsoluteError(reduction, semantics: Semantics),
-                LossKind.Huber => new Huber(Delta, reduction, semantics: Semantics),
-                LossKind.Mape => new MeanAbsolutePercentageError(reduction, semantics: Semantics),
-                LossKind.Msle => new MeanSquaredLogarithmicError(reduction, semantics: Semantics),
-                LossKind.LogCosh => new LogCosh(reduction, semantics: Semantics),
-                LossKind.Poisson => new Poisson(reduction, semantics: Semantics),
-                LossKind.Hinge => new Hinge(reduction, semantics: Semantics),
-                LossKind.SquaredHinge => new SquaredHinge(reduction, semantics: Semantics),
-                _ => new KLDivergence(reduction, semantics: Semantics),
-            };
+                Id = string.Empty,
+                Kind = Kind,
+                Semantics = Semantics,
+                FromLogits = FromLogits,
+                LabelSmoothing = LabelSmoothing,
+                Axis = Axis,
+                IgnoreClass = IgnoreClass,
+                Delta = Delta,
+                Shapes = [],
+            }.Make(reduction);
 
         public static Case Random(Random rng, string? className = null)
         {

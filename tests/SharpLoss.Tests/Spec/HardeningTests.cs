@@ -65,9 +65,9 @@ public class HardeningTests
         Assert.Equal(0.25f, mse.Compute(new float[,] { { 0, 1 } }, new float[,] { { 1, 1 } }, sampleWeight: 0.5f, mask: new[] { true }));
     }
 
-    /// <summary>tf.keras 2 keeps a scalar weight as it is and reduces (1,) losses: mean over one element, 0.25 as well,
-    /// and the Keras 3 rule does not touch batches larger than one (two samples of 0.5 with weight 0.5 under
-    /// mean_with_sample_weight: (0.25 + 0.25) / (0.5 + 0.5)... Keras divides by the scalar weight itself: 0.5 / 0.5 = 1.0).</summary>
+    /// <summary>The Keras 3 rule touches batches of one only: two samples of loss 0.5 with the scalar weight 0.5 under
+    /// mean_with_sample_weight give Σ(l·w) / Σ sample_weight = (0.25 + 0.25) / 0.5 = 1.0 (Keras divides by the scalar
+    /// weight as given, SPEC A.1 5.4).</summary>
     [Fact]
     public void BatchOfTwo_ScalarWeight_MeanWithSampleWeightDividesByTheScalarWeight()
     {
@@ -125,7 +125,7 @@ public class HardeningTests
                 yd[i] = sparse ? rng.Next(k) : (float)rng.NextDouble();
             }
 
-            int[] shape = id == "cce-axis0" ? [n, k] : [n, k];
+            int[] shape = [n, k];
             var yIn = sparse ? new LossInput<float>(yd, n) : new LossInput<float>(yd, shape);
             var weights = new float[id == "cce-axis0" ? k : n];
             for (int i = 0; i < weights.Length; i++)
@@ -141,9 +141,9 @@ public class HardeningTests
             Assert.True(separate.AsSpan().SequenceEqual(aliased), $"{id} {n}x{k}: gradients differ at {FirstDifference(separate, aliased)}");
 
             double[] sepD = new double[pd.Length];
-            double expectedD = loss.ValueAndGradientInto(Widen(yIn, yd, sparse, n, shape), new LossInput<double>(pd, shape), sepD);
+            double expectedD = loss.ValueAndGradientInto(Widen(yd, sparse, n, shape), new LossInput<double>(pd, shape), sepD);
             double[] aliasedD = (double[])pd.Clone();
-            double actualD = loss.ValueAndGradientInto(Widen(yIn, yd, sparse, n, shape), new LossInput<double>(aliasedD, shape), aliasedD);
+            double actualD = loss.ValueAndGradientInto(Widen(yd, sparse, n, shape), new LossInput<double>(aliasedD, shape), aliasedD);
             Assert.Equal(BitConverter.DoubleToInt64Bits(expectedD), BitConverter.DoubleToInt64Bits(actualD));
             Assert.True(sepD.AsSpan().SequenceEqual(aliasedD), $"{id} {n}x{k} double: gradients differ at {FirstDifference(sepD, aliasedD)}");
         }
@@ -502,7 +502,7 @@ public class HardeningTests
         _ => throw new ArgumentException(id),
     };
 
-    private static LossInput<double> Widen(LossInput<float> _, float[] y, bool sparse, int n, int[] shape) =>
+    private static LossInput<double> Widen(float[] y, bool sparse, int n, int[] shape) =>
         sparse ? new LossInput<double>(Array.ConvertAll(y, v => (double)v), n) : new LossInput<double>(Array.ConvertAll(y, v => (double)v), shape);
 
     private static int FirstDifference<T>(T[] a, T[] b)
