@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
 using SharpLoss.Serialization;
@@ -59,11 +61,34 @@ public sealed class CategoricalHinge : Loss
 
         public T Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
-            int k = p.Length;
+            int k = p.Length, i = 0;
             double pos = 0;
             T neg = T.NegativeInfinity;
             bool nan = false;
-            for (int i = 0; i < k; i++)
+            ref T ry = ref MemoryMarshal.GetReference(y);
+            ref T rp = ref MemoryMarshal.GetReference(p);
+            if (vectorize && k >= Vector256<T>.Count)
+            {
+                Vector256<double> a0 = default, a1 = default;
+                Vector256<T> most = Vector256.Create(T.NegativeInfinity), nans = Vector256<T>.Zero;
+                for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
+                {
+                    Vector256<T> yi = Vector256.LoadUnsafe(ref ry, (nuint)i), pi = Vector256.LoadUnsafe(ref rp, (nuint)i);
+                    VMath.Accumulate(ref a0, ref a1, yi * pi);
+                    Vector256<T> m = (Vector256<T>.One - yi) * pi;
+                    nans |= ~Vector256.Equals(m, m);
+                    most = Vector256.MaxNative(most, m);
+                }
+
+                pos = VMath.Sum(a0, a1);
+                nan = nans != Vector256<T>.Zero;
+                for (int lane = 0; lane < Vector256<T>.Count; lane++)
+                {
+                    neg = T.Max(neg, most.GetElement(lane));
+                }
+            }
+
+            for (; i < k; i++)
             {
                 T yi = y[i], pi = p[i];
                 pos += double.CreateTruncating(yi * pi);
@@ -84,19 +109,9 @@ public sealed class CategoricalHinge : Loss
                 }
                 else if (z >= T.Zero)
                 {
-                    int ties = 0;
-                    for (int i = 0; i < k; i++)
-                    {
-                        ties += (T.One - y[i]) * p[i] == neg ? 1 : 0;
-                    }
-
-                    T share = coef / T.CreateTruncating(ties);
-                    for (int i = 0; i < k; i++)
-                    {
-                        T yi = y[i], pi = p[i];
-                        T g = -(yi * coef);
-                        grad[i] = (T.One - yi) * pi == neg ? g + ((T.One - yi) * share) : g;
-                    }
+                    // Every read of p happens before the first write to grad (which may be the same memory).
+                    T share = coef / T.CreateTruncating(Ties(y, p, neg, vectorize));
+                    Gradient(y, p, neg, coef, share, grad, vectorize);
                 }
                 else
                 {
@@ -105,6 +120,58 @@ public sealed class CategoricalHinge : Loss
             }
 
             return loss;
+        }
+
+        /// <summary>The number of entries with (1 − y)·p = neg.</summary>
+        private static int Ties(ReadOnlySpan<T> y, ReadOnlySpan<T> p, T neg, bool vectorize)
+        {
+            int k = p.Length, i = 0, ties = 0;
+            if (vectorize)
+            {
+                ref T ry = ref MemoryMarshal.GetReference(y);
+                ref T rp = ref MemoryMarshal.GetReference(p);
+                Vector256<T> vn = Vector256.Create(neg);
+                for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
+                {
+                    Vector256<T> m = (Vector256<T>.One - Vector256.LoadUnsafe(ref ry, (nuint)i)) * Vector256.LoadUnsafe(ref rp, (nuint)i);
+                    ties += BitOperations.PopCount(Vector256.Equals(m, vn).ExtractMostSignificantBits());
+                }
+            }
+
+            for (; i < k; i++)
+            {
+                ties += (T.One - y[i]) * p[i] == neg ? 1 : 0;
+            }
+
+            return ties;
+        }
+
+        /// <summary>grad_i = −y_i·coef, plus (1 − y_i)·share where (1 − y_i)·p_i = neg; each p_i read before grad_i is written.</summary>
+        private static void Gradient(ReadOnlySpan<T> y, ReadOnlySpan<T> p, T neg, T coef, T share, Span<T> grad, bool vectorize)
+        {
+            int k = p.Length, i = 0;
+            if (vectorize)
+            {
+                ref T ry = ref MemoryMarshal.GetReference(y);
+                ref T rp = ref MemoryMarshal.GetReference(p);
+                ref T rg = ref MemoryMarshal.GetReference(grad);
+                Vector256<T> vn = Vector256.Create(neg), vc = Vector256.Create(coef), vs = Vector256.Create(share);
+                for (; i <= k - Vector256<T>.Count; i += Vector256<T>.Count)
+                {
+                    Vector256<T> yi = Vector256.LoadUnsafe(ref ry, (nuint)i);
+                    Vector256<T> oneMinusY = Vector256<T>.One - yi;
+                    Vector256<T> g = -(yi * vc);
+                    Vector256<T> tie = Vector256.Equals(oneMinusY * Vector256.LoadUnsafe(ref rp, (nuint)i), vn);
+                    Vector256.ConditionalSelect(tie, g + (oneMinusY * vs), g).StoreUnsafe(ref rg, (nuint)i);
+                }
+            }
+
+            for (; i < k; i++)
+            {
+                T yi = y[i], pi = p[i];
+                T g = -(yi * coef);
+                grad[i] = (T.One - yi) * pi == neg ? g + ((T.One - yi) * share) : g;
+            }
         }
 
         public void RowPair(in RowArgs<T> first, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)

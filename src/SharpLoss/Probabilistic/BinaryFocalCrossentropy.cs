@@ -29,7 +29,6 @@ namespace SharpLoss;
 /// clipped sigmoid).</para>
 /// <para><see cref="Alpha"/> is used only when <see cref="ApplyClassBalancing"/> is true. Logit recovery is not modelled
 /// (see <see cref="BinaryCrossentropy"/>).</para>
-/// <para>The kernel is scalar (one power per element).</para>
 /// <para>Keras: <c>keras.losses.BinaryFocalCrossentropy</c> / <c>binary_focal_crossentropy</c>; config keys <c>from_logits</c>,
 /// <c>label_smoothing</c>, <c>axis</c>, <c>apply_class_balancing</c>, <c>alpha</c>, <c>gamma</c> (tf.keras 2:
 /// <c>apply_class_balancing</c>, <c>alpha</c>, <c>gamma</c>, <c>from_logits</c>, <c>label_smoothing</c>, <c>axis</c>).</para>
@@ -111,23 +110,22 @@ public sealed class BinaryFocalCrossentropy : CrossentropyLoss
     {
         private readonly T _lo = VMath.C<T>(1e-7);
         private readonly T _hi = VMath.C<T>(1.0 - 1e-7);
-        private readonly T _gammaMinusOne = gamma - T.One;
+        private readonly FocalFactor<T> _factor = new(gamma);
 
-        /// <summary>Scalar only: the power has no vector form here.</summary>
-        public static bool Vectorizable => false;
+        public static bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T v) => LossGrad(y, v, out _);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T v, out T grad)
         {
             T ys = (y * a) + c;
             T oneMinusY = T.One - ys;
             T p = logits ? T.One / (T.One + T.Exp(-v)) : v;
             T pt = (ys * p) + (oneMinusY * (T.One - p));
-            T m = T.One - pt;
-            T f = T.Pow(m, gamma);
-            T df = gamma == T.Zero ? T.Zero : gamma * T.Pow(m, _gammaMinusOne) * (oneMinusY - ys);   // ∂f/∂p
+            T f = _factor.Value(T.One - pt, out T df);
+            df *= oneMinusY - ys;   // ∂f/∂p
             T b, db;   // B and ∂B/∂p (∂B/∂x for tf.keras 2 logits)
             if (tfKeras2 && logits)
             {
@@ -139,49 +137,59 @@ public sealed class BinaryFocalCrossentropy : CrossentropyLoss
             {
                 T q = VMath.Clip(p, _lo, _hi);
                 bool passes = !(p < _lo || p > _hi);
-                if (tfKeras2)
-                {
-                    T up = q + _lo, down = T.One - q + _lo;
-                    b = -((ys * T.Log(up)) + (oneMinusY * T.Log(down)));
-                    db = passes ? (oneMinusY / down) - (ys / up) : T.Zero;
-                }
-                else
-                {
-                    T oneMinusQ = T.One - q;
-                    b = -((ys * T.Log(q)) + (oneMinusY * T.Log(oneMinusQ)));
-                    db = passes ? (oneMinusY / oneMinusQ) - (ys / q) : T.Zero;
-                }
+                T up = tfKeras2 ? q + _lo : q, down = tfKeras2 ? T.One - q + _lo : T.One - q;
+                b = -((ys * T.Log(up)) + (oneMinusY * T.Log(down)));
+                db = passes ? (oneMinusY / down) - (ys / up) : T.Zero;
             }
 
             T w = balance ? (ys * alpha) + (oneMinusY * oneMinusAlpha) : T.One;
             T sigmoidPrime = logits ? p * (T.One - p) : T.One;
-            if (tfKeras2 && logits)
-            {
-                grad = w * ((df * sigmoidPrime * b) + (f * db));
-            }
-            else
-            {
-                grad = w * (((df * b) + (f * db)) * sigmoidPrime);
-            }
-
+            grad = tfKeras2 && logits
+                ? w * ((df * sigmoidPrime * b) + (f * db))
+                : w * (((df * b) + (f * db)) * sigmoidPrime);
             T l = f * b;
             return balance ? w * l : l;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> p) => LossGrad(y, p, out _);
 
-        /// <summary>Lane by lane through the scalar operator (not used by the driver: <see cref="Vectorizable"/> is false).</summary>
-        public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> v, out Vector256<T> grad)
         {
-            Span<T> l = stackalloc T[Vector256<T>.Count];
-            Span<T> g = stackalloc T[Vector256<T>.Count];
-            for (int i = 0; i < l.Length; i++)
+            Vector256<T> one = Vector256<T>.One;
+            Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
+            Vector256<T> oneMinusY = one - ys;
+            Vector256<T> p = logits ? one / (one + VMath.Exp(-v)) : v;
+            Vector256<T> pt = (ys * p) + (oneMinusY * (one - p));
+            Vector256<T> f = _factor.Value(one - pt, out Vector256<T> df);
+            df *= oneMinusY - ys;
+            Vector256<T> b, db;
+            if (tfKeras2 && logits)
             {
-                l[i] = LossGrad(y[i], p[i], out g[i]);
+                Vector256<T> e = VMath.ExpNonPositive(-Vector256.Abs(v));
+                b = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(v, Vector256<T>.Zero), v, Vector256<T>.Zero) - (v * ys) + VMath.Log1pSmall(e);
+                db = p - ys;
+            }
+            else
+            {
+                Vector256<T> lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
+                Vector256<T> q = VMath.Clip(p, lo, hi);
+                Vector256<T> up = tfKeras2 ? q + lo : q, down = tfKeras2 ? one - q + lo : one - q;
+
+                // up and down are normal or NaN; NaN lanes are put back below.
+                b = -((ys * VMath.LogNormal(up)) + (oneMinusY * VMath.LogNormal(down)));
+                b = Vector256.ConditionalSelect(Vector256.Equals(p, p), b, p);
+                db = VMath.ClipPasses(p, lo, hi) & ((oneMinusY / down) - (ys / up));
             }
 
-            grad = Vector256.Create<T>(g);
-            return Vector256.Create<T>(l);
+            Vector256<T> w = balance ? (ys * Vector256.Create(alpha)) + (oneMinusY * Vector256.Create(oneMinusAlpha)) : one;
+            Vector256<T> sigmoidPrime = logits ? p * (one - p) : one;
+            grad = tfKeras2 && logits
+                ? w * ((df * sigmoidPrime * b) + (f * db))
+                : w * (((df * b) + (f * db)) * sigmoidPrime);
+            Vector256<T> l = f * b;
+            return balance ? w * l : l;
         }
     }
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
 using SharpLoss.Serialization;
@@ -119,12 +121,12 @@ public sealed class CategoricalFocalCrossentropy : CrossentropyLoss
         public bool Pairs => false;
 
         T IRowKernel<T>.Row(ReadOnlySpan<T> y, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize) =>
-            focal.Compute(y, a, c, -1, p, grad, coef, scratch);
+            focal.Compute(y, a, c, -1, p, grad, coef, scratch, vectorize);
 
         public void RowPair(in RowArgs<T> first, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
         {
-            loss0 = focal.Compute(first.Y, a, c, -1, first.P, first.Grad, first.Coef, scratch);
-            loss1 = focal.Compute(second.Y, a, c, -1, second.P, second.Grad, second.Coef, scratch);
+            loss0 = focal.Compute(first.Y, a, c, -1, first.P, first.Grad, first.Coef, scratch, vectorize: true);
+            loss1 = focal.Compute(second.Y, a, c, -1, second.P, second.Grad, second.Coef, scratch, vectorize: true);
         }
     }
 
@@ -137,11 +139,11 @@ public sealed class CategoricalFocalCrossentropy : CrossentropyLoss
     {
         private readonly T _lo = VMath.C<T>(1e-7);
         private readonly T _hi = VMath.C<T>(1.0 - 1e-7);
-        private readonly T _gammaMinusOne = gamma - T.One;
+        private readonly FocalFactor<T> _factor = new(gamma);
 
         /// <summary>The row's loss; writes coef·∂L/∂(p or x) to <paramref name="grad"/> unless it is empty. Every read of
         /// <paramref name="p"/> happens before the first write to <paramref name="grad"/> (which may be the same memory).</summary>
-        public T Compute(ReadOnlySpan<T> y, T a, T c, long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch)
+        public T Compute(ReadOnlySpan<T> y, T a, T c, long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize)
         {
             int k = p.Length;
             if (k == 0)
@@ -153,95 +155,185 @@ public sealed class CategoricalFocalCrossentropy : CrossentropyLoss
             Span<T> g = scratch.Slice(k, k);  // ∂L/∂q, then ∂L/∂p
             if (logits)
             {
-                T m = p[0];
-                for (int j = 1; j < k; j++)
-                {
-                    // TensorFlow's max propagates NaN.
-                    m = T.IsNaN(p[j]) || p[j] > m ? p[j] : m;
-                }
-
-                double se = 0;
-                for (int j = 0; j < k; j++)
-                {
-                    probs[j] = T.Exp(p[j] - m);
-                    se += double.CreateTruncating(probs[j]);
-                }
-
-                T s0 = T.CreateTruncating(se);
-                for (int j = 0; j < k; j++)
-                {
-                    probs[j] = probs[j] / s0;
-                }
+                T s0 = SoftmaxRows.ExpShifted(p, SoftmaxRows.Max(p, vectorize), probs, vectorize);
+                Map(probs, probs, s0, divide: true, vectorize);
             }
             else
             {
                 p.CopyTo(probs);
             }
 
-            double sum = 0;
-            for (int j = 0; j < k; j++)
+            T s = T.CreateTruncating(SoftmaxRows.Sum<T>(probs, vectorize));
+            bool wantGrad = !grad.IsEmpty;
+            int j = 0;
+            double loss = 0, dot = 0;
+
+            // Float lanes number class ids exactly up to 2^24.
+            if (vectorize && k >= Vector256<T>.Count && (label < 0 || typeof(T) == typeof(double) || k <= 1 << 24))
             {
-                sum += double.CreateTruncating(probs[j]);
+                j = Terms(y, a, c, label, probs, s, g, wantGrad, out loss, out dot);
             }
 
-            T s = T.CreateTruncating(sum);
-            bool wantGrad = !grad.IsEmpty;
-            double loss = 0, dot = 0;
-            for (int j = 0; j < k; j++)
+            for (; j < k; j++)
             {
                 T ys = label >= 0 ? (j == label ? T.One : T.Zero) : (y[j] * a) + c;
                 T aj = alpha.Length == 1 ? alpha[0] : alpha[j];
                 T o = probs[j] / s;
                 T q = VMath.Clip(o, _lo, _hi);
-                T oneMinusQ = T.One - q;
-                T logQ = T.Log(q);
-                T ce = -ys * logQ;
-                T mod = T.Pow(oneMinusQ, gamma);
+                T ce = -ys * T.Log(q);
+                T mod = _factor.Value(T.One - q, out T dmod);
                 T wf = mod * aj;
                 loss += double.CreateTruncating(wf * ce);
                 if (wantGrad)
                 {
-                    T dmod = gamma == T.Zero ? T.Zero : -(gamma * T.Pow(oneMinusQ, _gammaMinusOne));
-                    T gj = o < _lo || o > _hi ? T.Zero : (wf * (-ys / q)) + (ce * aj * dmod);
+                    T gj = o < _lo || o > _hi ? T.Zero : (wf * (-ys / q)) - (ce * aj * dmod);
                     g[j] = gj;
-                    dot += double.CreateTruncating(gj * o);
+                    dot += double.CreateTruncating(gj) * double.CreateTruncating(o);
                 }
             }
 
             if (wantGrad)
             {
                 // ∂L/∂p = (g − Σ g·o)/Σp (o = p/Σp); divide first, so that a zero numerator gives 0 whatever Σp.
-                T d = T.CreateTruncating(dot);
-                for (int j = 0; j < k; j++)
-                {
-                    g[j] = (g[j] - d) / s;
-                }
-
+                Shift(g, T.CreateTruncating(dot), s, vectorize);
                 if (logits)
                 {
                     // ∂L/∂x = p·(G − Σ G·p).
-                    double gp = 0;
-                    for (int j = 0; j < k; j++)
-                    {
-                        gp += double.CreateTruncating(g[j] * probs[j]);
-                    }
-
-                    T dp = T.CreateTruncating(gp);
-                    for (int j = 0; j < k; j++)
-                    {
-                        grad[j] = probs[j] * (g[j] - dp) * coef;
-                    }
+                    Softmax(probs, g, T.CreateTruncating(Dot(g, probs, vectorize)), coef, grad, vectorize);
                 }
                 else
                 {
-                    for (int j = 0; j < k; j++)
-                    {
-                        grad[j] = g[j] * coef;
-                    }
+                    Map(g, grad, coef, divide: false, vectorize);
                 }
             }
 
             return T.CreateTruncating(loss);
+        }
+
+        /// <summary>The Vector256 part of the row's terms: loss Σ α·f·ce and Σ g·o in double, g into <paramref name="g"/>;
+        /// returns where the scalar tail starts.</summary>
+        private int Terms(ReadOnlySpan<T> y, T a, T c, long label, ReadOnlySpan<T> probs, T s, Span<T> g, bool wantGrad, out double loss, out double dot)
+        {
+            int k = probs.Length, j = 0;
+            Vector256<T> one = Vector256<T>.One, vs = Vector256.Create(s), lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
+            Vector256<T> va = Vector256.Create(a), vc = Vector256.Create(c), labelAt = Vector256.Create(T.CreateTruncating(label));
+            Vector256<double> l0 = default, l1 = default, d0 = default, d1 = default;
+            ref T rp = ref MemoryMarshal.GetReference(probs);
+            ref T ry = ref MemoryMarshal.GetReference(y);
+            ref T rg = ref MemoryMarshal.GetReference(g);
+            for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+            {
+                Vector256<T> ys = label >= 0
+                    ? Vector256.Equals(Vector256<T>.Indices + Vector256.Create(T.CreateTruncating(j)), labelAt) & one
+                    : (Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc;
+                Vector256<T> aj = alpha.Length == 1 ? Vector256.Create(alpha[0]) : Vector256.Create<T>(alpha.AsSpan(j, Vector256<T>.Count));
+                Vector256<T> o = Vector256.LoadUnsafe(ref rp, (nuint)j) / vs;
+                Vector256<T> q = VMath.Clip(o, lo, hi);
+                Vector256<T> logQ = Vector256.ConditionalSelect(Vector256.Equals(o, o), VMath.LogNormal(q), o);   // q is normal or NaN
+                Vector256<T> ce = -ys * logQ;
+                Vector256<T> wf = _factor.Value(one - q, out Vector256<T> dmod) * aj;
+                VMath.Accumulate(ref l0, ref l1, wf * ce);
+                if (wantGrad)
+                {
+                    Vector256<T> gj = VMath.ClipPasses(o, lo, hi) & ((wf * (-ys / q)) - (ce * aj * dmod));
+                    gj.StoreUnsafe(ref rg, (nuint)j);
+                    VMath.AccumulateProduct(ref d0, ref d1, gj, o);
+                }
+            }
+
+            loss = VMath.Sum(l0, l1);
+            dot = VMath.Sum(d0, d1);
+            return j;
+        }
+
+        /// <summary>dst = src/by when <paramref name="divide"/>, else src·by.</summary>
+        private static void Map(ReadOnlySpan<T> src, Span<T> dst, T by, bool divide, bool vectorize)
+        {
+            int k = src.Length, j = 0;
+            if (vectorize)
+            {
+                Vector256<T> vb = Vector256.Create(by);
+                ref T rs = ref MemoryMarshal.GetReference(src);
+                ref T rd = ref MemoryMarshal.GetReference(dst);
+                for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                {
+                    Vector256<T> v = Vector256.LoadUnsafe(ref rs, (nuint)j);
+                    (divide ? v / vb : v * vb).StoreUnsafe(ref rd, (nuint)j);
+                }
+            }
+
+            for (; j < k; j++)
+            {
+                dst[j] = divide ? src[j] / by : src[j] * by;
+            }
+        }
+
+        /// <summary>g = (g − d)/s.</summary>
+        private static void Shift(Span<T> g, T d, T s, bool vectorize)
+        {
+            int k = g.Length, j = 0;
+            if (vectorize)
+            {
+                Vector256<T> vd = Vector256.Create(d), vs = Vector256.Create(s);
+                ref T rg = ref MemoryMarshal.GetReference(g);
+                for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                {
+                    ((Vector256.LoadUnsafe(ref rg, (nuint)j) - vd) / vs).StoreUnsafe(ref rg, (nuint)j);
+                }
+            }
+
+            for (; j < k; j++)
+            {
+                g[j] = (g[j] - d) / s;
+            }
+        }
+
+        /// <summary>Σ g·p in double.</summary>
+        private static double Dot(ReadOnlySpan<T> g, ReadOnlySpan<T> p, bool vectorize)
+        {
+            int k = g.Length, j = 0;
+            double sum = 0;
+            if (vectorize)
+            {
+                Vector256<double> a0 = default, a1 = default;
+                ref T rg = ref MemoryMarshal.GetReference(g);
+                ref T rp = ref MemoryMarshal.GetReference(p);
+                for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                {
+                    VMath.AccumulateProduct(ref a0, ref a1, Vector256.LoadUnsafe(ref rg, (nuint)j), Vector256.LoadUnsafe(ref rp, (nuint)j));
+                }
+
+                sum = VMath.Sum(a0, a1);
+            }
+
+            for (; j < k; j++)
+            {
+                sum += double.CreateTruncating(g[j]) * double.CreateTruncating(p[j]);
+            }
+
+            return sum;
+        }
+
+        /// <summary>grad = p·(g − dp)·coef, the softmax's vector-Jacobian product.</summary>
+        private static void Softmax(ReadOnlySpan<T> p, ReadOnlySpan<T> g, T dp, T coef, Span<T> grad, bool vectorize)
+        {
+            int k = p.Length, j = 0;
+            if (vectorize)
+            {
+                Vector256<T> vdp = Vector256.Create(dp), vcoef = Vector256.Create(coef);
+                ref T rp = ref MemoryMarshal.GetReference(p);
+                ref T rg = ref MemoryMarshal.GetReference(g);
+                ref T rd = ref MemoryMarshal.GetReference(grad);
+                for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
+                {
+                    (Vector256.LoadUnsafe(ref rp, (nuint)j) * (Vector256.LoadUnsafe(ref rg, (nuint)j) - vdp) * vcoef).StoreUnsafe(ref rd, (nuint)j);
+                }
+            }
+
+            for (; j < k; j++)
+            {
+                grad[j] = p[j] * (g[j] - dp) * coef;
+            }
         }
     }
 }

@@ -132,7 +132,7 @@ public sealed class SparseCategoricalFocalCrossentropy : ClassIdLoss
         public bool Pairs => false;
 
         public T Row(long label, ReadOnlySpan<T> p, Span<T> grad, T coef, Span<T> scratch, bool vectorize) =>
-            focal.Compute(default, T.One, T.Zero, label, p, grad, coef, scratch);
+            focal.Compute(default, T.One, T.Zero, label, p, grad, coef, scratch, vectorize);
 
         public void RowPair(long label0, in RowArgs<T> first, long label1, in RowArgs<T> second, Span<T> scratch, out T loss0, out T loss1)
         {
