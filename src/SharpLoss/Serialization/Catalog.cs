@@ -100,10 +100,6 @@ internal static class Catalog
             note = $" '{identifier}' is accepted by Keras's Model.compile only, which picks 'binary_crossentropy', 'categorical_crossentropy' or " +
                 "'sparse_categorical_crossentropy' from the shapes; name one of them.";
         }
-        else if (identifier is "cosine" or "cosine_proximity")
-        {
-            note = $" '{identifier}' is a tf.compat.v1 export name of cosine_similarity, which neither Keras 3's nor tf.keras 2's get resolves: use 'cosine_similarity'.";
-        }
         else if (identifier is "categorical_generalized_cross_entropy" || (Classes.TryGetValue(identifier, out LossDefinition? hidden) && !hidden.Gettable))
         {
             note = $" Keras 3's get does not resolve CategoricalGeneralizedCrossEntropy; construct it, or deserialize its full {{\"module\": \"keras.losses\", …}} config.";

@@ -17,11 +17,11 @@ namespace SharpLoss;
 /// ∂L/∂p_i = r_y·r_p·(b·p_i − y_i) with b = (Σy·p)·r_p² where Σp² ≥ e, b = 0 where the floor is active.</para>
 /// <para>y_true and y_pred must have the same shape (Keras aligns a trailing axis of 1 first). Keras:
 /// <c>keras.losses.CosineSimilarity</c> / <c>cosine_similarity</c>; config keys name, reduction, axis (Keras ≤ 3.15 left
-/// <c>axis</c> out of the config, so such a config reloads with axis −1). The tf.compat.v1 export names
-/// <c>cosine</c> / <c>cosine_proximity</c> are not resolved by <see cref="Losses.Get(string, LossSemantics)"/>, as neither
-/// Keras 3's nor tf.keras 2's <c>get</c> resolves them.</para>
+/// <c>axis</c> out of the config, so such a config reloads with axis −1). Under <see cref="LossSemantics.TfKeras2"/>,
+/// <see cref="Losses.Get(string, LossSemantics)"/> also resolves the tf.keras 2 v1 export names <c>cosine_proximity</c> and
+/// <c>cosine</c> (SPEC E.2); Keras 3's <c>get</c> does not.</para>
 /// </remarks>
-[KerasLoss("CosineSimilarity", "cosine_similarity", Keys = "axis", Names = "cosine_similarity")]
+[KerasLoss("CosineSimilarity", "cosine_similarity", Keys = "axis", Names = "cosine_similarity", TfKeras2Names = "cosine_proximity cosine")]
 public sealed class CosineSimilarity : Loss
 {
     /// <summary>Creates the loss.</summary>

@@ -67,6 +67,10 @@ internal interface IPrecision<T>
     static abstract Tensor<T> CosineSimilarityFunction(LossInput<T> yTrue, LossInput<T> yPred, int axis, LossSemantics semantics);
     static abstract Tensor<T> LogCoshFunction(LossInput<T> yTrue, LossInput<T> yPred, LossSemantics semantics);
 
+    static abstract Tensor<T> BinaryFocalFunction(LossInput<T> yTrue, LossInput<T> yPred, bool applyClassBalancing, double alpha, double gamma, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics);
+
+    static abstract Tensor<T> CategoricalFocalFunction(LossInput<T> yTrue, LossInput<T> yPred, double alpha, double gamma, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics);
+
     static abstract Tensor<T> SigmoidCrossEntropyWithLogits(LossInput<T> labels, LossInput<T> logits);
 
     static abstract Tensor<T> WeightedCrossEntropyWithLogits(LossInput<T> labels, LossInput<T> logits, LossInput<T> posWeight);
@@ -113,6 +117,12 @@ internal readonly struct Single32 : IPrecision<float>
         Losses.CosineSimilarity(yTrue, yPred, axis, semantics);
     public static Tensor<float> LogCoshFunction(LossInput<float> yTrue, LossInput<float> yPred, LossSemantics semantics) =>
         Losses.LogCosh(yTrue, yPred, semantics);
+
+    public static Tensor<float> BinaryFocalFunction(LossInput<float> yTrue, LossInput<float> yPred, bool applyClassBalancing, double alpha, double gamma, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics) =>
+        Losses.BinaryFocalCrossentropy(yTrue, yPred, applyClassBalancing, alpha, gamma, fromLogits, labelSmoothing, axis, semantics);
+
+    public static Tensor<float> CategoricalFocalFunction(LossInput<float> yTrue, LossInput<float> yPred, double alpha, double gamma, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics) =>
+        Losses.CategoricalFocalCrossentropy(yTrue, yPred, alpha, gamma, fromLogits, labelSmoothing, axis, semantics);
 
     public static Tensor<float> SigmoidCrossEntropyWithLogits(LossInput<float> labels, LossInput<float> logits) => Nn.SigmoidCrossEntropyWithLogits(labels, logits);
 
@@ -162,6 +172,12 @@ internal readonly struct Double64 : IPrecision<double>
         Losses.CosineSimilarity(yTrue, yPred, axis, semantics);
     public static Tensor<double> LogCoshFunction(LossInput<double> yTrue, LossInput<double> yPred, LossSemantics semantics) =>
         Losses.LogCosh(yTrue, yPred, semantics);
+
+    public static Tensor<double> BinaryFocalFunction(LossInput<double> yTrue, LossInput<double> yPred, bool applyClassBalancing, double alpha, double gamma, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics) =>
+        Losses.BinaryFocalCrossentropy(yTrue, yPred, applyClassBalancing, alpha, gamma, fromLogits, labelSmoothing, axis, semantics);
+
+    public static Tensor<double> CategoricalFocalFunction(LossInput<double> yTrue, LossInput<double> yPred, double alpha, double gamma, bool fromLogits, double labelSmoothing, int axis, LossSemantics semantics) =>
+        Losses.CategoricalFocalCrossentropy(yTrue, yPred, alpha, gamma, fromLogits, labelSmoothing, axis, semantics);
 
     public static Tensor<double> SigmoidCrossEntropyWithLogits(LossInput<double> labels, LossInput<double> logits) => Nn.SigmoidCrossEntropyWithLogits(labels, logits);
 
@@ -275,6 +291,14 @@ internal static class DocstringCaseRunner
                         : TP.LogCoshFunction(In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), s));
                     return c.ExpectsScalar ? Scalar(T.CreateChecked(perSample.Values.Average())) : perSample;
                 }
+
+            case CaseFamily.KerasFunction when c.Loss == "binary_focal_crossentropy":
+                return FromTensor(TP.BinaryFocalFunction(In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), o.ApplyClassBalancing, o.Alpha ?? 0.25, o.Gamma,
+                    o.FromLogits, o.LabelSmoothing, o.Axis, semantics ?? throw new ArgumentNullException(nameof(semantics))));
+
+            case CaseFamily.KerasFunction when c.Loss == "categorical_focal_crossentropy":
+                return FromTensor(TP.CategoricalFocalFunction(In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), o.Alpha ?? 0.25, o.Gamma,
+                    o.FromLogits, o.LabelSmoothing, o.Axis, semantics ?? throw new ArgumentNullException(nameof(semantics))));
 
             case CaseFamily.KerasFunction when c.Loss == "cosine_similarity":
                 return FromTensor(TP.CosineSimilarityFunction(

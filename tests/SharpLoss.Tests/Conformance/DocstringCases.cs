@@ -298,7 +298,7 @@ internal sealed class DocstringCase
                 or "BinaryFocalCrossentropy" or "CategoricalFocalCrossentropy" or "CategoricalGeneralizedCrossEntropy"
                 or "MeanAbsolutePercentageError" or "MeanSquaredLogarithmicError" or "LogCosh" or "Poisson"
                 or "Hinge" or "SquaredHinge" or "KLDivergence") => (CaseFamily.KerasClass, null),
-            ("keras3+tf.keras2", "function", "cosine_similarity") => (CaseFamily.KerasFunction, null),
+            ("keras3+tf.keras2", "function", "cosine_similarity" or "binary_focal_crossentropy" or "categorical_focal_crossentropy") => (CaseFamily.KerasFunction, null),
             ("keras3+tf.keras2", "function", "binary_crossentropy") => (CaseFamily.KerasFunction, null),
             ("keras3", "function", "huber" or "log_cosh") => (CaseFamily.KerasFunction, null),
             ("tf.keras2", "function", "backend.binary_crossentropy") => (CaseFamily.KerasFunction, null),

@@ -431,10 +431,16 @@ public class SimilarityLossTests
     [Theory]
     [InlineData("cosine")]
     [InlineData("cosine_proximity")]
-    public void Get_V1ExportNames_AreRejected(string name)
+    public void Get_V1ExportNames_ResolveUnderTfKeras2Only(string name)
     {
-        var e = Assert.Throws<ArgumentException>(() => Losses.Get(name, LossSemantics.TfKeras2));
-        Assert.Contains("cosine_similarity", e.Message, StringComparison.Ordinal);
+        // SPEC E.2: the tf.keras 2 v1 API exports cosine_proximity and cosine for cosine_similarity; SPEC E.1: Keras 3's get
+        // does not accept them.
+        var loss = Assert.IsType<CosineSimilarity>(Losses.Get(name, LossSemantics.TfKeras2));
+        Assert.Equal(LossSemantics.TfKeras2, loss.Semantics);
+        Assert.Equal(-1, loss.Axis);
+        Assert.Equal("cosine_similarity", loss.Name);   // the class with its defaults, as Get gives every name
+        var e = Assert.Throws<ArgumentException>(() => Losses.Get(name));
+        Assert.Contains("LossSemantics.TfKeras2", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
