@@ -7,18 +7,19 @@ using TorchReduction = TorchSharp.torch.nn.Reduction;
 namespace SharpLoss.Benchmarks;
 
 /// <summary>
-/// TorchSharp (libtorch, CPU): forward + backward of the matching <c>torch.nn.functional</c> loss, reduction mean.
-/// Inputs are created once; the prediction requires grad; its grad is reset to none every iteration (what
-/// <c>zero_grad()</c> does by default), so backward allocates it afresh as in training. Temporaries are freed by a
-/// dispose scope. Run once with glibc malloc and once with tcmalloc preloaded (bench/run.sh). The setup checks the
-/// value and gradient against the SharpLoss case's (<see cref="PeerCheck"/>).
+/// TorchSharp (libtorch, CPU): forward + backward of the matching <c>torch.nn.functional</c> loss, with the reduction
+/// that gives the Keras loss's number (mean, except KL divergence: see <see cref="ValueAndGradient"/>): BCE from logits,
+/// BCE, MSE, MAE, Huber, Poisson and KL divergence. Inputs are created once; the prediction requires grad; its grad is
+/// reset to none every iteration (what <c>zero_grad()</c> does by default), so backward allocates it afresh as in
+/// training. Temporaries are freed by a dispose scope. Run once with glibc malloc and once with tcmalloc preloaded
+/// (bench/run.sh). The setup checks the value and gradient against the SharpLoss case's (<see cref="PeerCheck"/>).
 /// </summary>
 [MemoryDiagnoser]
 public class TorchPointwise
 {
     private Tensor? _y, _p;
 
-    public static IEnumerable<string> Losses => Cases.PointwiseLosses;
+    public static IEnumerable<string> Losses => [.. Cases.PointwiseLosses, .. Cases.ElementwiseTorchPeers];
 
     public static IEnumerable<string> Sizes => Cases.PointwiseSizes;
 
@@ -54,6 +55,15 @@ public class TorchPointwise
         (_y, _p) = (null, null);
     }
 
+    /// <summary>
+    /// One forward + backward. Poisson: <c>poisson_nll_loss</c> on rates (<c>log_input: false</c>), which is Keras's
+    /// p − y·log(p + ε) with <c>eps</c> set to Keras's 1e-7 and no Stirling term. KL divergence: <c>kl_div</c> takes
+    /// log-probabilities, so log p is computed here, in the measured call; the target y is a probability
+    /// (<c>log_target: false</c>). Keras sums y·log(y/p) over the last axis, and the inputs here have rank 1 (16M, not
+    /// 16M x 1), so the Keras loss is the sum over every element: reduction sum. Keras also clips y and p to [1e-7, 1];
+    /// on this data p is always inside and only the few labels below 1e-7 are clipped (a difference far below the
+    /// check's tolerance), so the peer does not clip.
+    /// </summary>
     [Benchmark]
     public float ValueAndGradient()
     {
@@ -67,6 +77,8 @@ public class TorchPointwise
             "Mse" => F.mse_loss(p, y, reduction: TorchReduction.Mean),
             "Mae" => F.l1_loss(p, y, reduction: TorchReduction.Mean),
             "Huber" => F.huber_loss(p, y, delta: 1.0, reduction: TorchReduction.Mean),
+            "Poisson" => F.poisson_nll_loss(p, y, log_input: false, full: false, eps: 1e-7f, reduction: TorchReduction.Mean),
+            "Kld" => F.kl_div(p.log(), y, log_target: false, reduction: TorchReduction.Sum),
             _ => throw new ArgumentException(Loss),
         };
         loss.backward();
@@ -75,15 +87,17 @@ public class TorchPointwise
 }
 
 /// <summary>
-/// TorchSharp <c>cross_entropy</c> from logits: probability targets (CCE) and class-index targets (SCCE). The setup
-/// checks the value and gradient against the SharpLoss case's (<see cref="PeerCheck"/>).
+/// TorchSharp row losses on the SharpLossRows cases' data: <c>cross_entropy</c> from logits with probability targets
+/// (CCE) and class-index targets (SCCE); the negated mean over rows of <c>cosine_similarity</c> along the classes between
+/// probability rows and one-hot targets (Keras <c>CosineSimilarity</c>). The setup checks the value and gradient against
+/// the SharpLoss case's (<see cref="PeerCheck"/>).
 /// </summary>
 [MemoryDiagnoser]
 public class TorchRows
 {
     private Tensor? _x, _target;
 
-    public static IEnumerable<string> Losses => Cases.RowLosses;
+    public static IEnumerable<string> Losses => [.. Cases.RowLosses, .. Cases.CatalogueRowTorchPeers];
 
     public static IEnumerable<string> Sizes => Cases.RowSizes;
 
@@ -107,6 +121,7 @@ public class TorchRows
         {
             "CceLogits" => (torch.tensor(logits, [rows, classes], requires_grad: true), torch.tensor(probs, [rows, classes])),
             "SparseCceLogits" => (torch.tensor(logits, [rows, classes], requires_grad: true), torch.tensor(ids.Select(i => (long)i).ToArray(), [rows])),
+            "Cosine" => (torch.tensor(probs, [rows, classes], requires_grad: true), torch.tensor(Cases.OneHot(ids, classes), [rows, classes])),
             _ => throw new ArgumentException(Loss),
         };
         var ours = new SharpLossRows { Loss = Loss, Size = Size, Threads = Threads };
@@ -130,7 +145,9 @@ public class TorchRows
         using var scope = torch.NewDisposeScope();
         Tensor x = _x!;
         x.grad = null;
-        Tensor loss = F.cross_entropy(x, _target!, reduction: TorchReduction.Mean);
+        Tensor loss = Loss == "Cosine"
+            ? -F.cosine_similarity(x, _target!, dim: 1).mean()
+            : F.cross_entropy(x, _target!, reduction: TorchReduction.Mean);
         loss.backward();
         return loss.item<float>();
     }
