@@ -18,10 +18,17 @@ public static class Cases
     public static readonly string[] PointwiseLosses = ["BceLogits", "Bce", "Mse", "Mae", "Huber"];
 
     /// <summary>
-    /// The other element-wise losses, SharpLoss only (TorchSharp has no loss with their Keras definitions): MAPE, MSLE,
-    /// log-cosh, Poisson, hinge and squared hinge (0/1 labels, so the label scan and the ±1 conversion run), KL divergence.
+    /// The other element-wise losses: MAPE, MSLE, log-cosh, Poisson, hinge and squared hinge (0/1 labels, so the label scan
+    /// and the ±1 conversion run), KL divergence, binary focal. Only Poisson and KL divergence have a TorchSharp peer
+    /// (<see cref="ElementwiseTorchPeers"/>); libtorch has no loss with the Keras definition of the others.
     /// </summary>
     public static readonly string[] ElementwiseLosses = ["Mape", "Msle", "LogCosh", "Poisson", "Hinge", "SquaredHinge", "Kld", "BinaryFocal"];
+
+    /// <summary>
+    /// The losses of <see cref="ElementwiseLosses"/> that TorchPointwise also runs: Poisson (<c>poisson_nll_loss</c> on
+    /// rates) and KL divergence (<c>kl_div</c> on log p).
+    /// </summary>
+    public static readonly string[] ElementwiseTorchPeers = ["Poisson", "Kld"];
 
     /// <summary>CCE from logits (probability targets), SCCE from logits (class-id targets).</summary>
     public static readonly string[] RowLosses = ["CceLogits", "SparseCceLogits"];
@@ -35,9 +42,12 @@ public static class Cases
     /// <summary>
     /// The other row losses, default options, one-hot targets (class ids for the sparse ones) against probability rows:
     /// categorical hinge, cosine similarity, the categorical and sparse focal losses, Dice and Tversky per row (axis 1), the
-    /// categorical generalized cross-entropy. SharpLoss only.
+    /// categorical generalized cross-entropy. Only cosine similarity has a TorchSharp peer (<see cref="CatalogueRowTorchPeers"/>).
     /// </summary>
     public static readonly string[] CatalogueRowLosses = ["CategoricalHinge", "Cosine", "CategoricalFocal", "SparseCategoricalFocal", "Dice", "Tversky", "Cgce"];
+
+    /// <summary>The losses of <see cref="CatalogueRowLosses"/> that TorchRows also runs: cosine similarity (<c>cosine_similarity</c>).</summary>
+    public static readonly string[] CatalogueRowTorchPeers = ["Cosine"];
 
     /// <summary>
     /// A full, blocking, compacting collection that also returns free memory to the operating system. Every benchmark

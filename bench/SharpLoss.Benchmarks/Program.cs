@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
@@ -8,7 +9,6 @@ using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using System.Text.RegularExpressions;
 using Perfolizer.Horology;
 using SharpLoss.Benchmarks;
 
@@ -82,8 +82,9 @@ ManualConfig config = ManualConfig.CreateEmpty()
     .WithOptions(ConfigOptions.DisableLogFile);
 if (filter is not null)
 {
-    // A regular expression (case-insensitive) over BenchmarkDotNet's case name, e.g.
-    // "SharpLossRows.ValueAndGradient: Full(Loss=CceLogits, Size=8192x1000, Threads=2)".
+    // A regular expression (case-insensitive) over BenchmarkDotNet's case name, e.g. "TorchPointwise.ValueAndGradient:
+    // Quick(Toolchain=InProcessEmitToolchain, IterationCount=3, ...) [Threads=1, Loss=Mse, Size=1K]": the parameters
+    // come last, Threads first, so match them one at a time (Loss=Mse, Size=16M) or with .* between them.
     var pattern = new Regex(filter, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     config.AddFilter(new SimpleFilter(bc => pattern.IsMatch(bc.DisplayInfo)));
 }

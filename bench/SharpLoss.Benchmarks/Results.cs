@@ -71,7 +71,7 @@ internal static class Results
         }
 
         // Table order: loss (as listed in Cases), threads, size (small to large).
-        string[] losses = [.. Cases.PointwiseLosses, .. Cases.ElementwiseLosses, .. Cases.RowLosses, .. Cases.ProbabilityRowLosses];
+        string[] losses = [.. Cases.PointwiseLosses, .. Cases.ElementwiseLosses, .. Cases.RowLosses, .. Cases.ProbabilityRowLosses, .. Cases.CatalogueRowLosses];
         string[] sizes = [.. Cases.PointwiseSizes, .. Cases.RowSizes];
         rows = [.. rows.OrderBy(r => r.Impl, StringComparer.Ordinal)
             .ThenBy(r => Array.IndexOf(losses, r.Loss)).ThenBy(r => r.Loss, StringComparer.Ordinal)
@@ -96,7 +96,8 @@ internal static class Results
         sb.AppendLine("# SharpLoss benchmark summary").AppendLine()
           .AppendLine(Inv, $"Written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by bench/run.sh from the measurements-*.tsv files beside it; the machine is")
           .AppendLine("described in machine.md, BenchmarkDotNet's own tables are in main/ and tcmalloc/. float32, value + gradient")
-          .AppendLine("with mean reduction. Gelem/s = elements / mean time (rows x classes for the softmax losses). Ratios compare cases")
+          .AppendLine("with the Keras default reduction (the mean, except for KLD, whose sum over the last axis is the sum here: its")
+          .AppendLine("inputs have rank 1). Gelem/s = elements / mean time (rows x classes for the row losses). Ratios compare cases")
           .AppendLine("of this one run. \"main\" is the run with glibc malloc; \"tcmalloc\" the TorchSharp cases again with")
           .AppendLine("`LD_PRELOAD=libtcmalloc_minimal.so.4`. Roofline: the faster of the two read-2-write-1 variants at the same size")
           .AppendLine("and thread count.").AppendLine();
@@ -133,7 +134,13 @@ internal static class Results
         Target("Huber, 16M, 2 threads (huber_loss)", "SharpLossPointwise", "Huber", "16M", 2, true);
         foreach (string loss in Cases.ElementwiseLosses)
         {
-            Target($"{loss}, 16M, 2 threads (no TorchSharp peer)", "SharpLossPointwise", loss, "16M", 2, true);
+            string peer = loss switch
+            {
+                "Poisson" => "poisson_nll_loss",
+                "Kld" => "kl_div",
+                _ => "no TorchSharp peer",
+            };
+            Target($"{loss}, 16M, 2 threads ({peer})", "SharpLossPointwise", loss, "16M", 2, true);
         }
 
         Target("CCE from logits, 8192x1000, 2 threads (cross_entropy, probability targets)", "SharpLossRows", "CceLogits", "8192x1000", 2, false);

@@ -55,6 +55,9 @@ public class SharpLossPointwise
     [Benchmark]
     public float ValueAndGradient() =>
         _loss.ValueAndGradientInto(new LossInput<float>(_y, _y.Length), new LossInput<float>(_p, _p.Length), _grad);
+
+    /// <summary>The gradient of the last call (for the TorchSharp cases' check against this case).</summary>
+    internal float[] Gradient => _grad;
 }
 
 /// <summary>
@@ -113,6 +116,9 @@ public class SharpLossRows
 
     [Benchmark]
     public float ValueAndGradient() => _call();
+
+    /// <summary>The gradient of the last call (for the TorchSharp cases' check against this case).</summary>
+    internal float[] Gradient => _grad;
 
     private Func<float> Call(Loss loss, float[] labels, float[] predictions) =>
         () => loss.ValueAndGradientInto(new LossInput<float>(labels, _rows, _classes), new LossInput<float>(predictions, _rows, _classes), _grad);
