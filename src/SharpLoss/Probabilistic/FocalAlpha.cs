@@ -13,6 +13,10 @@ public readonly struct FocalAlpha : IEquatable<FocalAlpha>
     private readonly double[]? _perClass;
     private readonly double _value;
 
+    // The weights in each element type, made once: the kernels read them on every call (never write them).
+    private readonly float[]? _singles;
+    private readonly double[]? _doubles;
+
     /// <summary>One weight for every class.</summary>
     /// <param name="value">The weight, in [0, 1].</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is outside [0, 1] or NaN.</exception>
@@ -20,6 +24,8 @@ public readonly struct FocalAlpha : IEquatable<FocalAlpha>
     {
         _value = Throw.Alpha(value);
         _perClass = null;
+        _singles = [(float)value];
+        _doubles = [value];
     }
 
     /// <summary>One weight per class.</summary>
@@ -46,6 +52,8 @@ public readonly struct FocalAlpha : IEquatable<FocalAlpha>
 
         _perClass = list;
         _value = 0;
+        _singles = [.. list.Select(w => (float)w)];
+        _doubles = list;
     }
 
     /// <summary>Whether α is a list of per-class weights.</summary>
@@ -122,6 +130,18 @@ public readonly struct FocalAlpha : IEquatable<FocalAlpha>
 
     /// <summary>The weights in the element type (one element when α is one number).</summary>
     internal T[] Weights<T>()
-        where T : System.Numerics.IFloatingPointIeee754<T> =>
-        _perClass is null ? [T.CreateChecked(_value)] : [.. _perClass.Select(T.CreateChecked)];
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float) && _singles is not null)
+        {
+            return (T[])(object)_singles;
+        }
+
+        if (typeof(T) == typeof(double) && _doubles is not null)
+        {
+            return (T[])(object)_doubles;
+        }
+
+        return _perClass is null ? [T.CreateChecked(_value)] : [.. _perClass.Select(T.CreateChecked)];   // default(FocalAlpha)
+    }
 }
