@@ -1,5 +1,5 @@
-// The C# blocks of README.md, verbatim, followed by checks of the numbers their comments state. Exits with 1 if a
-// number differs.
+// The C# blocks of README.md, verbatim, followed by checks of the numbers their comments state. The guides' blocks are
+// in Guides/. Exits with 1 if a number differs.
 using System.Numerics.Tensors;
 using SharpLoss;
 
@@ -60,6 +60,9 @@ Expect.Equal("FromJson(bare name)", saved.ToJson(), new BinaryCrossentropy().ToJ
 Expect.Equal("FromJson(bare name, TfKeras2)", legacy.ToJson(), new BinaryCrossentropy(semantics: LossSemantics.TfKeras2).ToJson());
 Expect.Near("Keras 3", keras3, "12.000716");
 Expect.Near("tf.keras 2", tfKeras2, "11.522857");
+
+Guides.ComingFromKeras();
+Guides.ComingFromPyTorch();
 
 Console.WriteLine(Expect.Failures == 0 ? "README examples: all checks passed" : $"README examples: {Expect.Failures} check(s) failed");
 return Expect.Failures == 0 ? 0 : 1;
