@@ -119,7 +119,7 @@ internal static class RowSums
             return new Layout { LossShape = Shape.Scalar, Outer = 1, D = (int)n, Inner = 1 };
         }
 
-        var resolved = new int[axes.Length];
+        Span<int> resolved = axes.Length <= 32 ? stackalloc int[axes.Length] : new int[axes.Length];   // no allocation per call
         for (int j = 0; j < axes.Length; j++)
         {
             int a = yPred.ResolveAxis(axes[j]);
@@ -131,7 +131,7 @@ internal static class RowSums
             resolved[j] = a;
         }
 
-        Array.Sort(resolved);
+        resolved.Sort();
         for (int j = 1; j < resolved.Length; j++)
         {
             if (resolved[j] == resolved[j - 1])

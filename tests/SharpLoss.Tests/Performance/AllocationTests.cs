@@ -29,8 +29,8 @@ public class AllocationTests
         "KLDivergence" => new KLDivergence() { MaxDegreeOfParallelism = degree },
         "Poisson" => new Poisson() { MaxDegreeOfParallelism = degree },
         "CosineSimilarity" => new CosineSimilarity() { MaxDegreeOfParallelism = degree },
-        "Dice" => new Dice() { MaxDegreeOfParallelism = degree },
-        "Tversky" => new Tversky(0.3, 0.7) { MaxDegreeOfParallelism = degree },
+        "Dice" => new Dice(axis: [1]) { MaxDegreeOfParallelism = degree },
+        "Tversky" => new Tversky(0.3, 0.7, axis: [1]) { MaxDegreeOfParallelism = degree },
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
