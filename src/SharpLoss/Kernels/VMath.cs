@@ -174,6 +174,16 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Smooth(Vector512<float> y, Vector512<float> a, Vector512<float> c, bool smoothed) => smoothed ? (y * a) + c : y;
 
+    /// <summary>
+    /// True when every lane of <paramref name="ys"/> is 0 or 1 (hard labels, no smoothing): then y'·log a + (1 − y')·log b
+    /// is the one logarithm the label selects, with the same bits (the other product is a signed zero), so the
+    /// probability kernels take one logarithm instead of two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool HardLabels<T>(Vector256<T> ys)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector256.EqualsAll(ys * (ys - Vector256<T>.One), Vector256<T>.Zero);
+
     /// <summary>clip(p, lo, hi) that lets NaN through, as TensorFlow's <c>clip_by_value</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Clip<T>(Vector256<T> p, Vector256<T> lo, Vector256<T> hi)

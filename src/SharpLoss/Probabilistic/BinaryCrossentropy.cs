@@ -129,16 +129,6 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         }
     }
 
-    /// <summary>
-    /// True when every lane of <paramref name="ys"/> is 0 or 1 (hard labels, no smoothing): then y'·log a + (1 − y')·log b
-    /// is the one logarithm the label selects, with the same bits (the other product is a signed zero), so the
-    /// probability kernels take one logarithm instead of two.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool HardLabels<T>(Vector256<T> ys)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector256.EqualsAll(ys * (ys - Vector256<T>.One), Vector256<T>.Zero);
-
     /// <summary>Keras 3 probabilities: clip, then −(y' log q + (1 − y') log(1 − q)).</summary>
     internal readonly struct Kernel<T>(T a, T c) : IPointwiseKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -173,7 +163,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
         {
             Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
             Vector256<T> q = VMath.Clip(p, Vector256.Create(_lo), Vector256.Create(_hi));
-            Vector256<T> loss = HardLabels(ys)
+            Vector256<T> loss = VMath.HardLabels(ys)
                 ? -VMath.LogNormal(Vector256.ConditionalSelect(Vector256.Equals(ys, Vector256<T>.One), q, Vector256<T>.One - q))
                 : -((ys * VMath.LogNormal(q)) + ((Vector256<T>.One - ys) * VMath.LogNormal(Vector256<T>.One - q)));
             return Vector256.ConditionalSelect(Vector256.Equals(p, p), loss, p);   // q is clipped into the normal range or NaN
@@ -190,7 +180,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
 
             // (1 − y')/(1 − q) − y'/q = (q − y')/(q·(1 − q)): one division.
             grad = VMath.ClipPasses(p, lo, hi) & ((q - ys) / (q * oneMinusQ));
-            Vector256<T> loss = HardLabels(ys)
+            Vector256<T> loss = VMath.HardLabels(ys)
                 ? -VMath.LogNormal(Vector256.ConditionalSelect(Vector256.Equals(ys, Vector256<T>.One), q, oneMinusQ))
                 : -((ys * VMath.LogNormal(q)) + (oneMinusY * VMath.LogNormal(oneMinusQ)));
             return Vector256.ConditionalSelect(Vector256.Equals(p, p), loss, p);   // q is clipped into the normal range or NaN
@@ -256,7 +246,7 @@ public sealed class BinaryCrossentropy : CrossentropyLoss
             // (1 − y')/(1 − q + ε) − y'/(q + ε), TensorFlow's two terms: the one-division form (q + ε − y'·(1 + 2ε))/(…)
             // cancels in float near y' = 1, q → 1 (4e-4 relative at y = 1, p = 0.99988).
             grad = VMath.ClipPasses(p, eps, hi) & ((oneMinusY / down) - (ys / up));
-            Vector256<T> loss = HardLabels(ys)
+            Vector256<T> loss = VMath.HardLabels(ys)
                 ? -VMath.LogNormal(Vector256.ConditionalSelect(Vector256.Equals(ys, Vector256<T>.One), up, down))
                 : -((ys * VMath.LogNormal(up)) + (oneMinusY * VMath.LogNormal(down)));
             return Vector256.ConditionalSelect(Vector256.Equals(p, p), loss, p);   // up and down are normal or NaN

@@ -177,10 +177,15 @@ public sealed class BinaryFocalCrossentropy : CrossentropyLoss
                 Vector256<T> q = VMath.Clip(p, lo, hi);
                 Vector256<T> up = tfKeras2 ? q + lo : q, down = tfKeras2 ? one - q + lo : one - q;
 
-                // up and down are normal or NaN; NaN lanes are put back below.
-                b = -((ys * VMath.LogNormal(up)) + (oneMinusY * VMath.LogNormal(down)));
+                // up and down are normal or NaN; NaN lanes are put back below. Hard labels take the one logarithm they select.
+                b = VMath.HardLabels(ys)
+                    ? -VMath.LogNormal(Vector256.ConditionalSelect(Vector256.Equals(ys, one), up, down))
+                    : -((ys * VMath.LogNormal(up)) + (oneMinusY * VMath.LogNormal(down)));
                 b = Vector256.ConditionalSelect(Vector256.Equals(p, p), b, p);
-                db = VMath.ClipPasses(p, lo, hi) & ((oneMinusY / down) - (ys / up));
+
+                // Keras 3: (1 − y')/(1 − q) − y'/q = (q − y')/(q·(1 − q)), one division; tf.keras 2 keeps its two terms (see
+                // BinaryCrossentropy.TfKeras2Kernel).
+                db = VMath.ClipPasses(p, lo, hi) & (tfKeras2 ? (oneMinusY / down) - (ys / up) : (q - ys) / (q * down));
             }
 
             Vector256<T> w = balance ? (ys * Vector256.Create(alpha)) + (oneMinusY * Vector256.Create(oneMinusAlpha)) : one;

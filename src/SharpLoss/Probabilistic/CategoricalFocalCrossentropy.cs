@@ -221,11 +221,28 @@ public sealed class CategoricalFocalCrossentropy : CrossentropyLoss
             ref T rp = ref MemoryMarshal.GetReference(probs);
             ref T ry = ref MemoryMarshal.GetReference(y);
             ref T rg = ref MemoryMarshal.GetReference(g);
+
+            // With Σp finite and non-zero every o is a number, and a vector of zero labels contributes +0 to the loss, −0 to
+            // g where the clip passes (+0 where it does not) and nothing to Σ g·o, as the full expression gives: one-hot
+            // rows skip the logarithm, the power and the divisions on all but one vector.
+            bool skipZeros = T.IsFinite(s) && s != T.Zero;
+            Vector256<T> negativeZero = Vector256.Create(T.NegativeZero);
             for (; j <= k - Vector256<T>.Count; j += Vector256<T>.Count)
             {
                 Vector256<T> ys = label >= 0
                     ? Vector256.Equals(Vector256<T>.Indices + Vector256.Create(T.CreateTruncating(j)), labelAt) & one
                     : (Vector256.LoadUnsafe(ref ry, (nuint)j) * va) + vc;
+                if (skipZeros && ys == Vector256<T>.Zero)
+                {
+                    if (wantGrad)
+                    {
+                        Vector256<T> passes = VMath.ClipPasses(Vector256.LoadUnsafe(ref rp, (nuint)j) / vs, lo, hi);
+                        (passes & negativeZero).StoreUnsafe(ref rg, (nuint)j);
+                    }
+
+                    continue;
+                }
+
                 Vector256<T> aj = alpha.Length == 1 ? Vector256.Create(alpha[0]) : Vector256.Create<T>(alpha.AsSpan(j, Vector256<T>.Count));
                 Vector256<T> o = Vector256.LoadUnsafe(ref rp, (nuint)j) / vs;
                 Vector256<T> q = VMath.Clip(o, lo, hi);

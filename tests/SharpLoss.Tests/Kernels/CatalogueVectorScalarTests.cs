@@ -26,6 +26,9 @@ public class CatalogueVectorScalarTests
         /// <summary>Soft label rows; logits in [−6, 6].</summary>
         CategoricalLogits,
 
+        /// <summary>One-hot label rows (vectors of zero labels take a shortcut); probability rows, some entries 0.</summary>
+        CategoricalOneHot,
+
         /// <summary>Class ids; probability rows.</summary>
         SparseProbabilities,
 
@@ -48,6 +51,8 @@ public class CatalogueVectorScalarTests
         new("bfce_g2.5_logits_tfk", r => new BinaryFocalCrossentropy(gamma: 2.5, fromLogits: true, labelSmoothing: 0.2, reduction: r, semantics: LossSemantics.TfKeras2), Input.BinaryLogits),
         new("cfce_g2", r => new CategoricalFocalCrossentropy(reduction: r), Input.CategoricalProbabilities),
         new("cfce_g1.5_ls", r => new CategoricalFocalCrossentropy(gamma: 1.5, labelSmoothing: 0.1, reduction: r), Input.CategoricalProbabilities),
+        new("cfce_g2_onehot", r => new CategoricalFocalCrossentropy(reduction: r), Input.CategoricalOneHot),
+        new("cfce_g1.5_onehot_logits", r => new CategoricalFocalCrossentropy(gamma: 1.5, fromLogits: true, reduction: r), Input.CategoricalOneHot),
         new("cfce_g2_logits", r => new CategoricalFocalCrossentropy(fromLogits: true, reduction: r), Input.CategoricalLogits),
         new("cfce_g0.7_logits", r => new CategoricalFocalCrossentropy(gamma: 0.7, fromLogits: true, reduction: r), Input.CategoricalLogits),
         new("scfce_g2", r => new SparseCategoricalFocalCrossentropy(reduction: r), Input.SparseProbabilities),
@@ -75,6 +80,9 @@ public class CatalogueVectorScalarTests
                     y[i] = pick < 2 ? rng.NextDouble() : rng.Next(2);
                     p[i] = pick == 3 ? -1e4 : pick == 4 ? 1e4 : (rng.NextDouble() * 16) - 8;
                     break;
+                case Input.CategoricalOneHot:
+                    p[i] = pick == 3 ? 0 : rng.NextDouble();
+                    break;
                 case Input.CategoricalProbabilities or Input.SparseProbabilities:
                     y[i] = rng.NextDouble();
                     p[i] = pick == 3 ? 0 : rng.NextDouble();
@@ -92,7 +100,7 @@ public class CatalogueVectorScalarTests
         for (int r = 0; r < rows && k > 0; r++)
         {
             ids[r] = rng.Next(k);
-            if (input == Input.Hinge)
+            if (input is Input.Hinge or Input.CategoricalOneHot)
             {
                 y[(r * k) + (int)ids[r]] = 1;
             }
