@@ -79,6 +79,25 @@ public class InputTests
     }
 
     [Fact]
+    public void TargetRequiringAGradient_GetsNone_AndBackwardRuns()
+    {
+        // Only yPred is differentiated: a target that requires a gradient makes a graph node, whose backward gives it none.
+        using var scope = NewDisposeScope();
+        Tensor yPred = tensor(new float[] { 0.2f, 0.9f }).reshape(1, 2).requires_grad_();
+        Tensor yTrue = tensor(new float[] { 0f, 1f }).reshape(1, 2).requires_grad_();
+        using var mse = new MeanSquaredError().ToTorch();
+
+        mse.call(yPred.detach(), yTrue).backward();
+        Assert.Null(yTrue.grad);
+
+        mse.call(yPred, yTrue).backward();
+        Assert.Null(yTrue.grad);
+
+        // Hand-derived: dL/dyPred = 2 (yPred - yTrue) / 2 = [0.2, -0.1].
+        Assert.Equal([0.2f, -0.1f], yPred.grad!.data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-7f);
+    }
+
+    [Fact]
     public void UnsupportedDTypeOfYPred_Throws_NamingYPred()
     {
         using var scope = NewDisposeScope();
