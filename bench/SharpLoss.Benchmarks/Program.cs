@@ -11,6 +11,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 using SharpLoss.Benchmarks;
+using SharpLoss.TorchSharpNative;
 
 // Usage (bench/run.sh wraps this; see bench/results/README.md):
 //   SharpLoss.Benchmarks.dll --results DIR [--label main|tcmalloc] [--quick] [--torch-only] [--filter REGEX]
@@ -55,6 +56,7 @@ Type[] types = torchOnly
     : [typeof(Roofline), typeof(SharpLossPointwise), typeof(SharpLossRows), typeof(NaivePointwise), typeof(NaiveRows), .. torchTypes];
 if (!TorchLoader.Available)
 {
+    Console.WriteLine("// the TorchSharp benchmarks are skipped");
     types = [.. types.Except(torchTypes)];
 }
 

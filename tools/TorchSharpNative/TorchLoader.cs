@@ -2,12 +2,13 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
-namespace SharpLoss.Benchmarks;
+namespace SharpLoss.TorchSharpNative;
 
 /// <summary>
-/// Makes TorchSharp loadable (see <see cref="ElfVersionPatch"/>) and checks that it works, before any benchmark runs.
-/// Call <see cref="Prepare"/> before anything touches TorchSharp: once glibc has refused the library, the process
-/// cannot retry.
+/// Makes TorchSharp loadable (see <see cref="ElfVersionPatch"/>) and checks that it works. Shared by the programs of
+/// this repository that run TorchSharp-cpu (the benchmarks, the TorchSharp bridge's tests and its sample), which compile
+/// this file in. Call <see cref="Prepare"/> before anything touches TorchSharp: once glibc has refused the library, the
+/// process cannot retry.
 /// </summary>
 internal static class TorchLoader
 {
@@ -20,8 +21,26 @@ internal static class TorchLoader
     /// <summary>One line for the logs and results: where TorchSharp was loaded from, or why it could not be.</summary>
     public static string Status { get; private set; } = "not probed";
 
-    /// <summary>Patches the output directory's copy of libLibTorchSharp.so if needed, then loads TorchSharp.</summary>
+    /// <summary>
+    /// Patches the output directory's copy of libLibTorchSharp.so if needed, then loads TorchSharp. Only the first call
+    /// does anything; later calls return at once.
+    /// </summary>
     public static void Prepare()
+    {
+        lock (Gate)
+        {
+            if (!prepared)
+            {
+                PrepareOnce();
+                prepared = true;
+            }
+        }
+    }
+
+    private static readonly object Gate = new();
+    private static bool prepared;
+
+    private static void PrepareOnce()
     {
         var notes = new List<string>();
         try
@@ -49,7 +68,7 @@ internal static class TorchLoader
             }
 
             Available = false;
-            notes.Insert(0, $"TorchSharp UNAVAILABLE, its benchmarks are skipped: {root.GetType().Name}: {root.Message.ReplaceLineEndings(" ")}");
+            notes.Insert(0, $"TorchSharp UNAVAILABLE: {root.GetType().Name}: {root.Message.ReplaceLineEndings(" ")}");
         }
 
         Status = string.Join("; ", notes);
@@ -69,7 +88,7 @@ internal static class TorchLoader
         }
 
         // The build copies the package's library next to the assembly (RID-specific build) or under runtimes/.
-        // Only these copies in the benchmark's own output directory are ever patched, never the NuGet cache.
+        // Only these copies in the program's own output directory are ever patched, never the NuGet cache.
         string baseDir = AppContext.BaseDirectory;
         string[] candidates =
         [
@@ -104,9 +123,9 @@ internal static class TorchLoader
             return null;
         }
 
-        // Relative to the benchmark's output directory when it is the patched copy there, so results name no machine path.
+        // Relative to the program's output directory when it is the patched copy there, so results name no machine path.
         string path = line[line.IndexOf('/', StringComparison.Ordinal)..];
         string relative = Path.GetRelativePath(AppContext.BaseDirectory, path);
-        return relative.StartsWith("..", StringComparison.Ordinal) ? path : $"the benchmark's output directory ({relative})";
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : $"the output directory ({relative})";
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace SharpLoss.Benchmarks;
+namespace SharpLoss.TorchSharpNative;
 
 /// <summary>
 /// Marks one symbol-version requirement of an ELF64 shared library as weak, so that the dynamic loader accepts the
@@ -17,7 +17,7 @@ namespace SharpLoss.Benchmarks;
 /// <c>Elf64_Verneed</c> records (one per needed library), each heading a linked list of <c>Elf64_Vernaux</c> records
 /// (one per needed version) whose names are offsets into the string table named by the section's <c>sh_link</c>.
 /// The patch flips one bit in one <c>vna_flags</c> field; the file's size and layout do not change. Only ever apply
-/// it to a private copy (the benchmark's output directory), never to the NuGet package cache.
+/// it to a private copy (a program's own output directory), never to the NuGet package cache.
 /// </para>
 /// </remarks>
 internal static class ElfVersionPatch
