@@ -22,8 +22,8 @@ namespace SharpLoss;
 /// as Keras names a <c>Loss</c> subclass.</para>
 /// <para>Trade-off: <see cref="Evaluate{T}"/> is one generic method, written once with .NET generic math for both float
 /// and double, and called once per element through a delegate bound when the loss is first used. It runs on the library's
-/// chunked multi-core drivers (bit-identical on any number of threads) but on their scalar path: a built-in loss's
-/// hand-written Vector256/Vector512 kernels are several times faster per core. Like every loss, a subclass must be
+/// chunked multi-core drivers (bit-identical on any number of threads) but on their scalar path, without the hand-written
+/// Vector256/Vector512 kernels of the built-in losses, and pays a delegate call per element. Like every loss, a subclass must be
 /// immutable (get-only properties) to be thread-safe.</para>
 /// </remarks>
 public abstract class ElementwiseLoss : RegressionLoss
