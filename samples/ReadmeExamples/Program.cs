@@ -63,6 +63,8 @@ Expect.Near("tf.keras 2", tfKeras2, "11.522857");
 
 Guides.ComingFromKeras();
 Guides.ComingFromPyTorch();
+Guides.CustomLosses();
+Guides.OnnxRuntime();
 
 Console.WriteLine(Expect.Failures == 0 ? "README examples: all checks passed" : $"README examples: {Expect.Failures} check(s) failed");
 return Expect.Failures == 0 ? 0 : 1;

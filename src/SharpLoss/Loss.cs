@@ -36,7 +36,7 @@ public abstract partial class Loss
 
         Semantics = semantics;
         Reduction = ValidateReduction(reduction ?? (semantics == LossSemantics.TfKeras2 ? Reduction.Auto : Reduction.SumOverBatchSize), semantics);
-        Name = name ?? defaultName ?? Definition.DefaultName;
+        Name = name ?? defaultName ?? (LossDefinition.IsCustom(GetType()) ? LossDefinition.SnakeCase(GetType().Name) : Definition.DefaultName);
     }
 
     /// <summary>The loss's name (Keras <c>name</c>).</summary>
@@ -241,7 +241,22 @@ public abstract partial class Loss
     /// <see cref="Losses.FromJson(string)"/> reads either back exactly.
     /// </summary>
     /// <returns>JSON text, formatted as Python's <c>json.dumps</c>.</returns>
-    public string ToJson() => JsonFormat.Envelope(ClassName, GetConfig(), legacy: Semantics == LossSemantics.TfKeras2);
+    /// <remarks>A custom loss (<see cref="ElementwiseLoss"/>, <see cref="RowLoss"/>) is written as Keras writes a class
+    /// registered with <c>register_keras_serializable</c>: <c>"module"</c> is its namespace (Keras writes the Python module)
+    /// and <c>"registered_name"</c> the name given to <see cref="Losses.Register{TLoss}"/> (<c>"package&gt;Name"</c>), or
+    /// the class name when it is not registered; tf.keras 2's legacy format puts the registered name in
+    /// <c>"class_name"</c>. <see cref="Losses.FromJson(string)"/> reads it back once the class is registered.</remarks>
+    public string ToJson()
+    {
+        bool legacy = Semantics == LossSemantics.TfKeras2;
+        if (!LossDefinition.IsCustom(GetType()))
+        {
+            return JsonFormat.Envelope(ClassName, GetConfig(), legacy);
+        }
+
+        string registered = Catalog.RegisteredNameOf(GetType()) ?? ClassName;
+        return JsonFormat.Envelope(legacy ? registered : ClassName, GetConfig(), legacy, GetType().Namespace ?? string.Empty, registered);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{ClassName}({JsonFormat.Object(GetConfig())})";

@@ -142,6 +142,33 @@ public static partial class Losses
         }
 
         bool hasModule = envelope.TryGetValue("module", out object? module);
+        envelope.TryGetValue("registered_name", out object? registeredValue);
+        string? registered = registeredValue is string r && Catalog.IsRegistered(r) ? r
+            : Catalog.IsRegistered(className) ? className // tf.keras 2's legacy format: the registered name as class_name
+            : null;
+        if (registered is not null)
+        {
+            // Keras looks a registered name up among the custom objects before anything else.
+            envelope.TryGetValue("config", out object? customConfig);
+            if (customConfig is not (null or OrderedDictionary<string, object?>))
+            {
+                throw new ArgumentException($"Expected \"config\" of {registered} to be a JSON object. Received: config={ConfigReader.Describe(customConfig)}.", Param);
+            }
+
+            var customPairs = customConfig as OrderedDictionary<string, object?> ?? [];
+            LossSemantics customSemantics = semantics
+                ?? ((!hasModule && customConfig is not null) || ConfigReader.LooksTfKeras2(customPairs) ? LossSemantics.TfKeras2 : LossSemantics.Keras3);
+            return Catalog.FromRegistered(registered, customPairs, customSemantics, Param);
+        }
+
+        if (registeredValue is string unknown && unknown.Contains('>', StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Cannot deserialize object of type `{className}`: no custom loss is registered as '{unknown}'. Register its class with Losses.Register<TLoss>(package, name) first." +
+                (Catalog.CustomNames.Count == 0 ? string.Empty : $" Registered: {string.Join(", ", Catalog.CustomNames)}."),
+                Param);
+        }
+
         if (hasModule && module is null)
         {
             throw new ArgumentException($"Cannot deserialize object of type `{className}`: its \"module\" is null (a custom class). Register it in Keras, or give the module of a built-in loss.", Param);

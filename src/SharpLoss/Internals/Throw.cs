@@ -24,6 +24,8 @@ internal static class Throw
                 throw new ArgumentException($"Expected `{argument}` of rank at most {Shape.MaxRank}. Received: rank {input.BadRank}.", argument);
             case InputKind.HugeDimension:
                 throw HugeDimension(argument);
+            case InputKind.BadScalar:
+                throw BadScalar<T>(argument);
             case InputKind.Scalar when !allowScalar:
                 throw new ArgumentException($"Expected `{argument}` to be an array or tensor. Received: a scalar.", argument);
             default:
@@ -47,7 +49,16 @@ internal static class Throw
         {
             throw HugeDimension(argument);
         }
+
+        if (input.Kind == InputKind.BadScalar)
+        {
+            throw BadScalar<T>(argument);
+        }
     }
+
+    private static ArgumentException BadScalar<T>(string argument) =>
+        new($"Expected `{argument}` as {(typeof(T) == typeof(bool) ? "an array or tensor of bool" : typeof(T) == typeof(int) || typeof(T) == typeof(long) ? "an integer class id (or an array or tensor of them)" : $"a {typeof(T).Name} value")}. " +
+            $"Received: a scalar that {typeof(T).Name} cannot hold (a fraction or out-of-range number for class ids, a number for a mask, a bool for a number).", argument);
 
     private static ArgumentException HugeDimension(string argument) =>
         new($"Expected `{argument}` with dimensions of at most {int.MaxValue}. Received: a tensor with a larger dimension (beside an empty one).", argument);

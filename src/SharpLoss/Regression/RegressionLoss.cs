@@ -14,8 +14,8 @@ namespace SharpLoss;
 /// </remarks>
 public abstract class RegressionLoss : Loss
 {
-    private protected RegressionLoss(string? name, Reduction? reduction, LossSemantics semantics)
-        : base(name, reduction, semantics)
+    private protected RegressionLoss(string? name, Reduction? reduction, LossSemantics semantics, string? defaultName = null)
+        : base(name, reduction, semantics, defaultName)
     {
     }
 

@@ -73,6 +73,62 @@ internal static class Catalog
         }
     }
 
+    /// <summary>Custom losses by registered name (<c>package&gt;Name</c>), as Keras's global custom objects.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, LossDefinition> Registered = new(StringComparer.Ordinal);
+
+    /// <summary>The registered name of each registered custom loss class.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> RegisteredNames = new();
+
+    private static readonly Lock RegisterLock = new();
+
+    /// <summary>The registered custom names, sorted.</summary>
+    public static IReadOnlyList<string> CustomNames => [.. Registered.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>The registered name of a custom loss class, or null when it is not registered.</summary>
+    public static string? RegisteredNameOf(Type type) => RegisteredNames.GetValueOrDefault(type);
+
+    /// <summary>Whether <paramref name="name"/> is a registered custom name.</summary>
+    public static bool IsRegistered(string name) => Registered.ContainsKey(name);
+
+    /// <summary>Adds a custom loss class under <c>package&gt;name</c> (see <see cref="Losses.Register{TLoss}"/>).</summary>
+    public static string Register(LossDefinition definition, string package, string name)
+    {
+        string registered = $"{package}>{name}";
+        lock (RegisterLock)
+        {
+            if (RegisteredNames.TryGetValue(definition.Type, out string? existing))
+            {
+                throw new ArgumentException($"Expected a loss class that is not registered yet. Received: {definition.Type.Name}, already registered as '{existing}'.", "TLoss");
+            }
+
+            if (!Registered.TryAdd(registered, definition))
+            {
+                throw new ArgumentException(
+                    $"Expected a registered name that is not taken. Received: '{registered}', already registered to {Registered[registered].Type.FullName}.", nameof(name));
+            }
+
+            RegisteredNames[definition.Type] = registered;
+        }
+
+        return registered;
+    }
+
+    /// <summary>A registered custom loss built from its config.</summary>
+    public static Loss FromRegistered(string registeredName, IReadOnlyCollection<KeyValuePair<string, object?>> config, LossSemantics? semantics, string configParam)
+    {
+        LossDefinition definition = Registered[registeredName];
+        LossSemantics s = semantics ?? (ConfigReader.LooksTfKeras2(config) ? LossSemantics.TfKeras2 : LossSemantics.Keras3);
+        var reader = new ConfigReader(definition.ClassName, config, s, configParam);
+        try
+        {
+            return definition.Read(reader);
+        }
+        catch (ArgumentException e) when (configParam == "json" && e.ParamName != configParam)
+        {
+            throw new ArgumentException($"Invalid config for {registeredName}: {PlainMessage(e)}", configParam, e);
+        }
+    }
+
     /// <summary>The class a name resolves to under <paramref name="semantics"/>, or null.</summary>
     public static string? Resolve(string identifier, LossSemantics semantics) =>
         Classes.TryGetValue(identifier, out LossDefinition? d) && d.Gettable ? identifier
@@ -82,6 +138,12 @@ internal static class Catalog
     /// <summary><c>keras.losses.get(name)</c>: a default instance of the class <paramref name="identifier"/> names.</summary>
     public static Loss Get(string identifier, LossSemantics semantics, string paramName)
     {
+        if (IsRegistered(identifier))
+        {
+            // Keras looks custom objects up before its own table.
+            return FromRegistered(identifier, [], semantics, paramName);
+        }
+
         string cls = Resolve(identifier, semantics) ?? throw UnknownName(identifier, semantics, paramName);
         return FromConfig(cls, [], semantics);
     }
@@ -103,6 +165,11 @@ internal static class Catalog
         else if (identifier is "categorical_generalized_cross_entropy" || (Classes.TryGetValue(identifier, out LossDefinition? hidden) && !hidden.Gettable))
         {
             note = $" Keras 3's get does not resolve CategoricalGeneralizedCrossEntropy; construct it, or deserialize its full {{\"module\": \"keras.losses\", …}} config.";
+        }
+        else if (identifier.Contains('>', StringComparison.Ordinal))
+        {
+            note = $" No custom loss is registered as '{Shown(identifier)}': register its class with Losses.Register<TLoss>(package, name) first." +
+                (Registered.IsEmpty ? string.Empty : $" Registered: {string.Join(", ", CustomNames)}.");
         }
         else if (NotImplemented.Contains(identifier))
         {

@@ -9,12 +9,14 @@ namespace SharpLoss.Serialization;
 /// <summary>Writes JSON exactly as Python's <c>json.dumps</c> does by default (", " and ": " separators, ASCII only).</summary>
 internal static class JsonFormat
 {
-    public static string Envelope(string className, OrderedDictionary<string, object?> config, bool legacy)
+    public static string Envelope(string className, OrderedDictionary<string, object?> config, bool legacy, string module = "keras.losses", string? registeredName = null)
     {
         var sb = new StringBuilder("{");
         if (!legacy)
         {
-            sb.Append("\"module\": \"keras.losses\", ");
+            sb.Append("\"module\": ");
+            WriteString(sb, module);
+            sb.Append(", ");
         }
 
         sb.Append("\"class_name\": ");
@@ -23,7 +25,15 @@ internal static class JsonFormat
         Value(sb, config);
         if (!legacy)
         {
-            sb.Append(", \"registered_name\": null");
+            sb.Append(", \"registered_name\": ");
+            if (registeredName is null)
+            {
+                sb.Append("null");
+            }
+            else
+            {
+                WriteString(sb, registeredName);
+            }
         }
 
         return sb.Append('}').ToString();

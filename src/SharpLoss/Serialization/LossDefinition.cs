@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace SharpLoss.Serialization;
 
@@ -30,7 +31,8 @@ internal sealed class LossDefinition
         Names = Split(a.Names);
         Gettable = a.Gettable;
         TfKeras2Names = Split(a.TfKeras2Names);
-        _constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+        _constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault()
+            ?? throw new InvalidOperationException($"{type.Name} has no public constructor.");
         _parameters = _constructor.GetParameters();
         _keras3 = Keys(a.Keys);
         _tfKeras2 = Keys(a.TfKeras2Keys ?? a.Keys);
@@ -58,9 +60,57 @@ internal sealed class LossDefinition
     /// <summary>The definition of a loss class (built on first use).</summary>
     /// <param name="type">A class with a <see cref="KerasLossAttribute"/>.</param>
     /// <returns>Its definition.</returns>
+    /// <remarks>A custom loss (an <see cref="ElementwiseLoss"/> or <see cref="RowLoss"/> subclass) has no declaration: its
+    /// class name is the type's name, its default name that in snake_case (Keras's <c>auto_name</c>), and its keys every
+    /// constructor parameter other than name, reduction and semantics.</remarks>
     public static LossDefinition Of([DynamicallyAccessedMembers(Members)] Type type) =>
         Cache.TryGetValue(type, out LossDefinition? d) ? d : Cache.GetOrAdd(type, new LossDefinition(type, type.GetCustomAttribute<KerasLossAttribute>()
-            ?? throw new InvalidOperationException($"{type.Name} has no [KerasLoss] declaration.")));
+            ?? (IsCustom(type) ? CustomDeclaration(type) : throw new InvalidOperationException($"{type.Name} has no [KerasLoss] declaration."))));
+
+    /// <summary>Whether <paramref name="type"/> is a custom loss: a subclass of one of the public bases for them.</summary>
+    public static bool IsCustom(Type type) => type.IsSubclassOf(typeof(ElementwiseLoss)) || type.IsSubclassOf(typeof(RowLoss));
+
+    /// <summary>Keras's <c>to_snake_case</c>: <c>ScaledSquaredError</c> → <c>scaled_squared_error</c>.</summary>
+    public static string SnakeCase(string name)
+    {
+        name = Regex.Replace(name, @"\W+", string.Empty);
+        name = Regex.Replace(name, "(.)([A-Z][a-z]+)", "$1_$2");
+        return Regex.Replace(name, "([a-z])([A-Z])", "$1_$2").ToLowerInvariant();
+    }
+
+    private static KerasLossAttribute CustomDeclaration([DynamicallyAccessedMembers(Members)] Type type)
+    {
+        ConstructorInfo? constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault();
+        IEnumerable<string> keys = constructor is null ? [] : constructor.GetParameters()
+            .Where(p => p.Name is not ("name" or "reduction" or "semantics"))
+            .Select(p => SnakeCaseParameter(p.Name!));
+        return new KerasLossAttribute(type.Name, SnakeCase(type.Name)) { Keys = string.Join(' ', keys), Gettable = false };
+    }
+
+    /// <summary><c>labelSmoothing</c> → <c>label_smoothing</c> (the inverse of <see cref="Camel"/>).</summary>
+    private static string SnakeCaseParameter(string camel)
+    {
+        var sb = new StringBuilder(camel.Length + 4);
+        foreach (char c in camel)
+        {
+            if (char.IsUpper(c))
+            {
+                sb.Append('_').Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The constructor parameters that are config keys, for the checks of a registration.</summary>
+    public IEnumerable<(string Key, ParameterInfo Parameter)> KeyParameters => _keras3.Select(k => (k.Name, k.Parameter));
+
+    /// <summary>The constructor the config is read with.</summary>
+    public ConstructorInfo Constructor => _constructor;
 
     /// <inheritdoc cref="Of(Type)"/>
     public static LossDefinition Of<[DynamicallyAccessedMembers(Members)] TLoss>()

@@ -316,7 +316,7 @@ internal static class DocstringCaseRunner
                 {
                     "sigmoid_cross_entropy_with_logits" => TP.SigmoidCrossEntropyWithLogits(In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape)),
                     "weighted_cross_entropy_with_logits" => TP.WeightedCrossEntropyWithLogits(
-                        In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), T.CreateChecked(o.PosWeight ?? throw new InvalidDataException($"{c}: pos_weight is required."))),
+                        In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), LossInput.FromScalar(T.CreateChecked(o.PosWeight ?? throw new InvalidDataException($"{c}: pos_weight is required.")))),
                     "softmax_cross_entropy_with_logits" => TP.SoftmaxCrossEntropyWithLogits(In(yTrue, c.YTrue.Shape), In(yPred, c.YPred.Shape), o.Axis),
                     "sparse_softmax_cross_entropy_with_logits" => labels switch
                     {
@@ -418,7 +418,7 @@ internal static class DocstringCaseRunner
 
         if (w.IsScalar)
         {
-            return T.CreateChecked(w.Data[0]);
+            return LossInput.FromScalar(T.CreateChecked(w.Data[0]));
         }
 
         return new LossInput<T>(Cast<T>(w.Data), w.Shape);
