@@ -5,14 +5,22 @@ namespace SharpLoss.Benchmarks;
 /// <summary>The sizes, losses and data every benchmark class shares, so that rows of different classes line up.</summary>
 public static class Cases
 {
-    /// <summary>Element-wise losses: small (1K), odd (6*512+7, a SIMD tail and a partial chunk), in-cache (1M), beyond L3 (16M).</summary>
-    public static readonly string[] PointwiseSizes = ["1K", "3079", "1M", "16M"];
+    /// <summary>
+    /// The size that streams from memory: 16M elements (64 MB per float array), or more on a machine whose L3 cache is so
+    /// large that the three arrays of a read-2-write-1 pass (12 bytes per element) would not be four times its size (on a
+    /// 260 MB L3, 16M floats stay in cache): the smallest power of two of Mi elements with 12·n ≥ 4·L3. The L3 size is read
+    /// from /sys on Linux; elsewhere the size is 16M.
+    /// </summary>
+    public static readonly string Large = LargeSize();
+
+    /// <summary>Element-wise losses: small (1K), odd (6*512+7, a SIMD tail and a partial chunk), in-cache (1M), beyond L3 (<see cref="Large"/>).</summary>
+    public static readonly string[] PointwiseSizes = ["1K", "3079", "1M", Large];
 
     /// <summary>Row (softmax) losses: 32 rows of 32 classes (1K elements, the latency case) and 8192 rows of 1000 classes.</summary>
     public static readonly string[] RowSizes = ["32x32", "8192x1000"];
 
-    /// <summary>Roofline sizes: 1M (three arrays fit in L3) and 16M (64 MB per array, from memory).</summary>
-    public static readonly string[] RooflineSizes = ["1M", "16M"];
+    /// <summary>Roofline sizes: 1M (three arrays fit in L3) and <see cref="Large"/> (from memory).</summary>
+    public static readonly string[] RooflineSizes = ["1M", Large];
 
     /// <summary>BCE from logits, BCE on probabilities, MSE, MAE, Huber (delta 1).</summary>
     public static readonly string[] PointwiseLosses = ["BceLogits", "Bce", "Mse", "Mae", "Huber"];
@@ -59,6 +67,45 @@ public static class Cases
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
+    }
+
+    /// <summary>The L3 cache size in bytes (the largest index of cpu0's caches on Linux), or null where unknown.</summary>
+    public static long? L3Bytes()
+    {
+        const string caches = "/sys/devices/system/cpu/cpu0/cache";
+        long? best = null;
+        if (!Directory.Exists(caches))
+        {
+            return null;
+        }
+
+        foreach (string index in Directory.GetDirectories(caches, "index*"))
+        {
+            string level = Path.Combine(index, "level"), size = Path.Combine(index, "size");
+            if (File.Exists(level) && File.Exists(size) && File.ReadAllText(level).Trim() == "3")
+            {
+                string text = File.ReadAllText(size).Trim();
+                long scale = text.EndsWith('K') ? 1024 : text.EndsWith('M') ? 1024 * 1024 : 1;
+                if (long.TryParse(text.TrimEnd('K', 'M'), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value))
+                {
+                    best = Math.Max(best ?? 0, value * scale);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private static string LargeSize()
+    {
+        long mi = 16;
+        long l3 = L3Bytes() ?? 0;
+        while (12 * (mi << 20) < 4 * l3)
+        {
+            mi *= 2;
+        }
+
+        return $"{mi}M";
     }
 
     /// <summary>Rows and classes of a size label: "16M" is 16Mi x 1, "8192x1000" is 8192 x 1000.</summary>

@@ -127,11 +127,11 @@ internal static class Results
             sb.AppendLine(Inv, $"| {title} | {G(s?.Gelem)} Gelem/s | {X(s, t)} | {X(s, tt)} | {(roof ? Pct(s?.Gelem, r) : "")} |");
         }
 
-        Target("BCE from logits, 16M, 2 threads (binary_cross_entropy_with_logits)", "SharpLossPointwise", "BceLogits", "16M", 2, false);
-        Target("BCE on probabilities, 16M, 2 threads (binary_cross_entropy)", "SharpLossPointwise", "Bce", "16M", 2, false);
-        Target("MSE, 16M, 2 threads (mse_loss)", "SharpLossPointwise", "Mse", "16M", 2, true);
-        Target("MAE, 16M, 2 threads (l1_loss)", "SharpLossPointwise", "Mae", "16M", 2, true);
-        Target("Huber, 16M, 2 threads (huber_loss)", "SharpLossPointwise", "Huber", "16M", 2, true);
+        Target($"BCE from logits, {Cases.Large}, 2 threads (binary_cross_entropy_with_logits)", "SharpLossPointwise", "BceLogits", Cases.Large, 2, false);
+        Target($"BCE on probabilities, {Cases.Large}, 2 threads (binary_cross_entropy)", "SharpLossPointwise", "Bce", Cases.Large, 2, false);
+        Target($"MSE, {Cases.Large}, 2 threads (mse_loss)", "SharpLossPointwise", "Mse", Cases.Large, 2, true);
+        Target($"MAE, {Cases.Large}, 2 threads (l1_loss)", "SharpLossPointwise", "Mae", Cases.Large, 2, true);
+        Target($"Huber, {Cases.Large}, 2 threads (huber_loss)", "SharpLossPointwise", "Huber", Cases.Large, 2, true);
         foreach (string loss in Cases.ElementwiseLosses)
         {
             string peer = loss switch
@@ -140,7 +140,7 @@ internal static class Results
                 "Kld" => "kl_div",
                 _ => "no TorchSharp peer",
             };
-            Target($"{loss}, 16M, 2 threads ({peer})", "SharpLossPointwise", loss, "16M", 2, true);
+            Target($"{loss}, {Cases.Large}, 2 threads ({peer})", "SharpLossPointwise", loss, Cases.Large, 2, true);
         }
 
         Target("CCE from logits, 8192x1000, 2 threads (cross_entropy, probability targets)", "SharpLossRows", "CceLogits", "8192x1000", 2, false);
