@@ -151,16 +151,16 @@ public sealed class CategoricalFocalCrossentropy : CrossentropyLoss
                 return T.Zero;
             }
 
-            Span<T> probs = scratch[..k];     // softmax(x) for logits, else p itself
+            // softmax(x) in scratch for logits; probabilities are read in place (grad, which may be p's memory, is written
+            // only after the last read of probs).
+            ReadOnlySpan<T> probs = p;
             Span<T> g = scratch.Slice(k, k);  // ∂L/∂q, then ∂L/∂p
             if (logits)
             {
-                T s0 = SoftmaxRows.ExpShifted(p, SoftmaxRows.Max(p, vectorize), probs, vectorize);
-                Map(probs, probs, s0, divide: true, vectorize);
-            }
-            else
-            {
-                p.CopyTo(probs);
+                Span<T> softmax = scratch[..k];
+                T s0 = SoftmaxRows.ExpShifted(p, SoftmaxRows.Max(p, vectorize), softmax, vectorize);
+                Map(softmax, softmax, s0, divide: true, vectorize);
+                probs = softmax;
             }
 
             T s = T.CreateTruncating(SoftmaxRows.Sum<T>(probs, vectorize));

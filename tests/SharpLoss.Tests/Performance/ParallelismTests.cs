@@ -196,27 +196,7 @@ public class ParallelismTests
             _ => Make(kind, degree),
         };
 
-        // Steady state: the JIT's tiering allocates a little while it recompiles hot methods, so measure rounds of
-        // calls until one round allocates nothing (or give up after 30 rounds and report the last one).
-        long allocated = -1;
-        float v = 0;
-        for (int round = 0; round < 30 && allocated != 0; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < callsPerRound; i++)
-            {
-                v += RunOnce(kind, loss, y, p, ids, grad);
-            }
-
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated != 0)
-            {
-                Thread.Sleep(100);
-            }
-        }
-
-        Assert.True(float.IsFinite(v));
-        return allocated;
+        return AllocationTests.SteadyState(() => RunOnce(kind, loss, y, p, ids, grad), callsPerRound);
     }
 
     private static float RunOnce(string kind, Loss loss, float[] y, float[] p, int[] ids, float[] grad)
