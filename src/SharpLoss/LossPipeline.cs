@@ -81,6 +81,11 @@ public abstract partial class Loss
         {
             throw Renamed(e, a.TrueArg, a.PredArg);
         }
+        if (layout.Inner != 1)
+        {
+            ChunkRecorder.Current?.Refuse("the loss reduces an axis other than the last one");
+        }
+
         int pCount = a.YPred.Data.Length;
         bool wantGrad = a.Mode is CallMode.ValueAndGradient or CallMode.Backward;
         if (wantGrad && a.Gradient.Length != pCount)

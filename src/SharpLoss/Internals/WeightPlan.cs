@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using SharpLoss.Kernels;
 
 namespace SharpLoss.Internals;
 
@@ -287,9 +288,34 @@ internal ref struct WeightPlan<T>
         }
         else if (plan.Divisor != 0 && !T.IsNormal(T.CreateTruncating(1 / plan.Divisor)))
         {
+            ChunkRecorder.Current?.Refuse("a divisor whose reciprocal is not a normal number");
             plan.Prescale();
         }
 
+        ChunkRecorder.Current?.Plan(
+            kind switch
+            {
+                ReduceKind.Sum => DivisorKind.One,
+                ReduceKind.MeanOverElements => DivisorKind.Count,
+                ReduceKind.MeanWithSampleWeight => !hasWeight ? DivisorKind.Count : sScalar ? DivisorKind.Scalar : DivisorKind.WeightSum,
+                ReduceKind.V1Mean => plan.UniformWeight ? DivisorKind.ScaledCount : DivisorKind.WeightSum,
+                ReduceKind.V1NonZero => plan.UniformWeight ? (plan.Weight == T.Zero ? DivisorKind.Scalar : DivisorKind.Count) : DivisorKind.NonZero,
+                _ => DivisorKind.One,
+            },
+            kind switch
+            {
+                ReduceKind.MeanWithSampleWeight when hasWeight && sScalar => double.CreateTruncating(sScalarValue),
+                ReduceKind.V1Mean when plan.UniformWeight => double.CreateTruncating(plan.Weight),
+                ReduceKind.V1NonZero when plan.UniformWeight && plan.Weight == T.Zero => 0,
+                ReduceKind.V1NonZero when !plan.UniformWeight => plan.Divisor,
+                _ => 0,
+            },
+            values.Count,
+            values.Rank > 0 ? values[0] : -1,
+            hasMask ? "a mask (ignore_class or a caller's mask), whose weights depend on the whole batch"
+            : plan.Broadcasts ? "a sample weight that broadcasts the per-sample losses to more values"
+            : plan.Unreduced ? "a result that is not reduced to one number"
+            : null);
         return plan;
     }
 
@@ -357,15 +383,25 @@ internal ref struct WeightPlan<T>
         }
     }
 
+    /// <summary>Σ of the weights in double, in chunks of <see cref="PointwiseDriver.Chunk"/> weights added in chunk order
+    /// (as the kernels add their chunks), so that a partial reduction (<see cref="ChunkRecorder"/>) merges to the same bits.</summary>
     private static double SumOf(ReadOnlySpan<T> values)
     {
-        double s = 0;
-        foreach (T v in values)
+        ChunkRecorder? recorder = ChunkRecorder.Current;
+        double total = 0;
+        for (int start = 0; start < values.Length; start += PointwiseDriver.Chunk)
         {
-            s += double.CreateTruncating(v);
+            double s = 0;
+            foreach (T v in values.Slice(start, Math.Min(PointwiseDriver.Chunk, values.Length - start)))
+            {
+                s += double.CreateTruncating(v);
+            }
+
+            recorder?.WeightChunks.Add(s);
+            total += s;
         }
 
-        return s;
+        return total;
     }
 
     private static double NonZero(ReadOnlySpan<T> values)

@@ -21,6 +21,11 @@ internal static class Chunked
         where TJob : struct, IChunkJob
     {
         int workers = Math.Min(maxDegree <= 0 ? Environment.ProcessorCount : maxDegree, chunks);
+        if (ChunkRecorder.Current is { } recorder)
+        {
+            return Recorded(job, chunks, workers, recorder);
+        }
+
         if (workers <= 1 || chunks < MinParallelChunks)
         {
             double total = 0;
@@ -33,6 +38,34 @@ internal static class Chunked
         }
 
         return Parallel(job, chunks, workers);
+    }
+
+    /// <summary>As <see cref="Sum{TJob}"/>, handing each chunk's partial to the recorder: the same partials, added in the
+    /// same order, so the total is the same bits.</summary>
+    private static double Recorded<TJob>(TJob job, int chunks, int workers, ChunkRecorder recorder)
+        where TJob : struct, IChunkJob
+    {
+        double[] partials = new double[chunks];
+        if (workers <= 1 || chunks < MinParallelChunks)
+        {
+            for (int c = 0; c < chunks; c++)
+            {
+                partials[c] = job.Run(c);
+            }
+        }
+        else
+        {
+            System.Threading.Tasks.Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers }, c => partials[c] = job.Run(c));
+        }
+
+        double total = 0;
+        for (int c = 0; c < chunks; c++)
+        {
+            total += partials[c];
+        }
+
+        recorder.Pass(partials);
+        return total;
     }
 
     // Kept apart from Sum so that the shared state is only touched when cores are actually used.

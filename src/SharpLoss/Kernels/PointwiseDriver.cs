@@ -50,15 +50,22 @@ internal static unsafe class PointwiseDriver
                 job.Factor = b.D == 0 ? T.Zero : b.Weight * b.GradScale * InverseCount<T, TKernel>(b.D);
                 job.Stream = g is not null && !b.Grad.IsEmpty && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes
                     && StreamingStore<T>.Supported(g);
+                if (ChunkRecorder.Current is { } recorder)
+                {
+                    recorder.Geometry(Chunk, b.D);
+                    recorder.FlatScaling(double.CreateTruncating(b.Weight), b.D, TKernel.SumsOverAxis);
+                }
+
                 double sum = Chunked.Sum(job, Chunks(job.N, Chunk), b.MaxDegreeOfParallelism);
                 // No sample: Σ over nothing is 0. Samples of D = 0 elements each have the mean of nothing, NaN (or the sum
                 // of nothing, 0).
-                return b.Samples == 0 ? 0 : double.CreateTruncating(b.Weight) * SampleLoss<T, TKernel>(sum, b.D);
+                return b.Samples == 0 ? 0 : FlatTotal(sum, double.CreateTruncating(b.Weight), b.D, TKernel.SumsOverAxis);
             }
 
             if (b.Inner == 1 && b.D == 1)
             {
                 job.Mode = Mode.Elementwise;
+                ChunkRecorder.Current?.Geometry(Chunk, 1);
                 return Chunked.Sum(job, Chunks(job.N, Chunk), b.MaxDegreeOfParallelism);
             }
 
@@ -67,12 +74,18 @@ internal static unsafe class PointwiseDriver
                 job.Mode = Mode.Rows;
                 job.RowsPerChunk = Math.Max(1, Chunk / Math.Max(b.D, 1));
                 job.Samples = b.Samples;
+                ChunkRecorder.Current?.Geometry((long)job.RowsPerChunk * b.D, b.D);
                 return Chunked.Sum(job, Chunks(b.Samples, job.RowsPerChunk), b.MaxDegreeOfParallelism);
             }
 
+            ChunkRecorder.Current?.Refuse("the loss reduces an axis other than the last one");
             return Strided(kernel, ref b);
         }
     }
+
+    /// <summary>The flat mode's total from the ordered sum of its chunks: weight · (Σ / D), or weight · Σ for a kernel that
+    /// sums over its axis.</summary>
+    internal static double FlatTotal(double sum, double weight, int d, bool sums) => weight * (sums ? sum : sum / d);
 
     private static int Chunks(int n, int per) => (int)(((long)n + per - 1) / per);
 

@@ -121,6 +121,18 @@ internal static unsafe class RowDriver
     {
         int k = b.D;
         int rowsPerChunk = Math.Max(1, PointwiseDriver.Chunk / Math.Max(k, 1));
+        if (ChunkRecorder.Current is { } recorder)
+        {
+            if (b.Inner == 1)
+            {
+                recorder.Geometry((long)rowsPerChunk * k, k);
+            }
+            else
+            {
+                recorder.Refuse("the class axis is not the last one");
+            }
+        }
+
         return new Rows<T>
         {
             Y = y,

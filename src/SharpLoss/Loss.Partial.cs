@@ -1,0 +1,116 @@
+using System.Numerics;
+using SharpLoss.Internals;
+using SharpLoss.Kernels;
+
+namespace SharpLoss;
+
+/// <content>Partial reductions: the exact reduction state of a block of rows, for streaming and sharded evaluation.</content>
+public abstract partial class Loss
+{
+    /// <summary>
+    /// The reduction state of rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + rows) of a batch of
+    /// <paramref name="totalRows"/> rows (the leading axis of <paramref name="yPred"/>): the partial sums of the kernels'
+    /// summation chunks keyed by their global index, and the ingredients of the divisor. States of disjoint blocks merge
+    /// (<see cref="PartialReduction.Merge"/>) in any order and grouping, and the merged state of every block finishes to
+    /// the bits <see cref="Compute(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{bool})"/> gives for the
+    /// whole batch.
+    /// </summary>
+    /// <remarks>Internal: the state mirrors the kernels' chunk geometry, an implementation detail that a public API would
+    /// freeze. <paramref name="firstRow"/> must be a multiple of the state's <see cref="PartialReduction.Alignment"/>
+    /// (learn it from a block at row 0).</remarks>
+    internal PartialReduction Partial<T>(LossInput<T> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, long firstRow, long totalRows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = Args(yTrue, yPred, sampleWeight, default, CallMode.Value);
+        return Partial(ref a, firstRow, totalRows);
+    }
+
+    /// <inheritdoc cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long)"/>
+    internal PartialReduction Partial<T>(LossInput<int> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, long firstRow, long totalRows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = ClassIdLoss.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, default, CallMode.Value);
+        return Partial(ref a, firstRow, totalRows);
+    }
+
+    /// <inheritdoc cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long)"/>
+    internal PartialReduction Partial<T>(LossInput<long> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, long firstRow, long totalRows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = ClassIdLoss.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, default, CallMode.Value);
+        return Partial(ref a, firstRow, totalRows);
+    }
+
+    private PartialReduction Partial<T>(scoped ref CallArgs<T> a, long firstRow, long totalRows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.YPred.IsAbsent || a.YPred.IsScalar || a.YPred.Shape.Rank == 0)
+        {
+            Throw.Argument("yPred", "Expected `yPred` with a leading (row) axis for a partial reduction. Received: a scalar or nothing.");
+        }
+
+        long rows = a.YPred.Shape[0];
+        if (firstRow < 0 || totalRows < 0 || firstRow + rows > totalRows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstRow), firstRow, $"Expected rows [{firstRow}, {firstRow + rows}) within a batch of {totalRows} rows.");
+        }
+
+        string fingerprint = Fingerprint(a);
+        if (rows == 0)
+        {
+            return PartialReduction.Empty(fingerprint, typeof(T) == typeof(double), totalRows, firstRow);
+        }
+
+        T value;
+        ChunkRecorder r;
+        using (ChunkRecorder.Install(out r))
+        {
+            value = Run(ref a, out _);
+        }
+
+        string? refusal = r.Unsupported
+            ?? (!r.Planned || r.Passes != 1 || r.ElementsPerChunk <= 0 ? "a value that is not one chunked sum of per-sample losses" : null)
+            ?? (r.LeadingLosses != rows || r.Losses % rows != 0 || a.YPred.Data.Length % rows != 0
+                ? "per-sample losses that do not follow the leading axis (a loss over axis 0, or rank-1 inputs that make one sample)" : null);
+        if (refusal is not null)
+        {
+            throw new NotSupportedException($"Loss '{Name}' cannot be reduced in parts for these inputs: {refusal}. Evaluate the whole batch at once.");
+        }
+
+        long weightPerRow = 0;
+        if (r.Divisor == DivisorKind.WeightSum)
+        {
+            long weights = a.SampleWeight.IsAbsent || a.SampleWeight.IsScalar ? r.Losses : a.SampleWeight.Data.Length;
+            weightPerRow = Math.Max(1, weights / rows);
+        }
+
+        var state = PartialReduction.FromRecorder(fingerprint, typeof(T) == typeof(double), totalRows, firstRow, rows, r, weightPerRow);
+
+        // The state's own value must be the call's, bit for bit: the check that this loss's value is the recorder's model.
+        T own = state.FinishBlock<T>();
+        if (!own.Equals(value) && !(T.IsNaN(own) && T.IsNaN(value)))
+        {
+            throw new NotSupportedException($"Loss '{Name}' cannot be reduced in parts: its value is not the ordered sum of its chunks. Evaluate the whole batch at once.");
+        }
+
+        return state;
+    }
+
+    /// <summary>What must agree between the blocks of one batch: the loss's config (and so its semantics), the element type
+    /// and every shape but the leading axis.</summary>
+    private string Fingerprint<T>(scoped in CallArgs<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        static string Tail(Shape s, bool absent, bool scalar) =>
+            absent ? "none" : scalar ? "scalar" : s.Rank == 0 ? "()" : "(*" + string.Concat(Enumerable.Range(1, s.Rank - 1).Select(i => "," + s[i].ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+        string labels = a.LabelKind switch
+        {
+            LabelKind.Int32 => "int32" + Tail(a.YTrue32.Shape, a.YTrue32.IsAbsent, a.YTrue32.IsScalar),
+            LabelKind.Int64 => "int64" + Tail(a.YTrue64.Shape, a.YTrue64.IsAbsent, a.YTrue64.IsScalar),
+            _ => Tail(a.YTrue.Shape, a.YTrue.IsAbsent, a.YTrue.IsScalar),
+        };
+        string weight = a.SampleWeight.IsScalar ? "scalar " + double.CreateTruncating(a.SampleWeight.Scalar).ToString("R", System.Globalization.CultureInfo.InvariantCulture)
+            : Tail(a.SampleWeight.Shape, a.SampleWeight.IsAbsent, false);
+        return $"{ToJson()} {typeof(T).Name} y_true {labels} y_pred {Tail(a.YPred.Shape, false, false)} sample_weight {weight}";
+    }
+}
