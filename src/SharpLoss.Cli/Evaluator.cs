@@ -1,0 +1,339 @@
+using System.Globalization;
+using System.Numerics;
+using System.Numerics.Tensors;
+using SharpLoss.Cli.Formats;
+
+namespace SharpLoss.Cli;
+
+/// <summary>What <c>eval</c> asks for.</summary>
+internal sealed record EvalRequest
+{
+    public required Loss Loss { get; init; }
+
+    public required IArraySource YTrue { get; init; }
+
+    public required IArraySource YPred { get; init; }
+
+    public IArraySource? SampleWeight { get; init; }
+
+    public string? PerSample { get; init; }
+
+    public string? Grad { get; init; }
+
+    public bool Histogram { get; init; }
+
+    public (int Index, int Count)? Shard { get; init; }
+
+    public string? Partial { get; init; }
+
+    public long? BlockRows { get; init; }
+
+    public long BlockBytes { get; init; } = 64L << 20;
+
+    public Action<long, long>? Progress { get; init; }
+}
+
+/// <summary>The result of <c>eval</c>.</summary>
+internal sealed record EvalResult(string Value, double Number, string DType, long Rows, long First, long End, bool Streamed, float[]? PerSample);
+
+/// <summary>
+/// Runs a loss over input files through the library: whole in memory when the inputs fit one block (or per-sample values
+/// or gradients are asked for), otherwise block by block through exact partial reductions, whose merged value is the
+/// in-memory value bit for bit.
+/// </summary>
+internal static class Evaluator
+{
+    public static EvalResult Run(EvalRequest r)
+    {
+        DType t = r.YPred.DType;
+        return t switch
+        {
+            DType.Float32 => Run<float>(r),
+            DType.Float64 => Run<double>(r),
+            _ => throw new CliException($"{r.YPred.What}: dtype {NdArray.Name(t)} does not fit y_pred: expected float32 or float64."),
+        };
+    }
+
+    private static EvalResult Run<T>(EvalRequest r)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long rows = r.YPred.Rows;
+        CheckRows(r.YTrue, rows, "y_true");
+        if (r.SampleWeight is { } w && w.Shape.Length > 0)
+        {
+            CheckRows(w, rows, "sample weight");
+        }
+
+        if (r.SampleWeight is { DType: not (DType.Float32 or DType.Float64 or DType.Int32 or DType.Int64 or DType.Bool) })
+        {
+            throw new CliException($"{r.SampleWeight.What}: unsupported dtype.");
+        }
+
+        bool wholeOnly = r.PerSample is not null || r.Grad is not null || r.Histogram;
+        if (wholeOnly && (r.Shard is not null || r.Partial is not null))
+        {
+            throw new CliException("--per-sample, --grad and --histogram read the inputs whole: they do not combine with --shard or --partial.");
+        }
+
+        if (r.Loss.Reduction == Reduction.None && r.PerSample is null)
+        {
+            throw new CliException($"Loss '{r.Loss.Name}' has reduction 'none': it gives per-sample values, not one number. Write them with --per-sample FILE.");
+        }
+
+        long rowBytes = Math.Max(1, (r.YPred.RowElements * NdArray.SizeOf(r.YPred.DType)) + (r.YTrue.RowElements * NdArray.SizeOf(r.YTrue.DType))
+            + (r.SampleWeight is null ? 0 : r.SampleWeight.RowElements * NdArray.SizeOf(r.SampleWeight.DType)));
+        long budgetRows = r.BlockRows ?? Math.Max(1, r.BlockBytes / rowBytes);
+        bool partial = r.Shard is not null || r.Partial is not null;
+        if (wholeOnly || (!partial && rows <= budgetRows))
+        {
+            return Whole<T>(r, rows);
+        }
+
+        return Blocks<T>(r, rows, budgetRows);
+    }
+
+    private static void CheckRows(IArraySource s, long rows, string name)
+    {
+        if (s.Shape.Length == 0 || s.Rows != rows)
+        {
+            throw new CliException($"{s.What}: {name} has shape {NdArray.ShapeText(s.Shape)}, y_pred {rows} rows: expected the same number of rows (the leading axis).");
+        }
+    }
+
+    private static EvalResult Whole<T>(EvalRequest r, long rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        NdArray p = r.YPred.ReadRows(0, rows);
+        NdArray y = r.YTrue.ReadRows(0, r.YTrue.Rows);
+        NdArray? w = r.SampleWeight?.ReadRows(0, r.SampleWeight.Rows);
+        T[] pData = (T[])p.Data;
+        var call = new Call<T>(r.Loss, y, pData, p.Shape, w);
+        string text = string.Empty;
+        double number = double.NaN;
+        float[]? perSample = null;
+        if (r.Loss.Reduction != Reduction.None)
+        {
+            T value;
+            if (r.Grad is not null)
+            {
+                var grad = new T[pData.Length];
+                value = call.ValueAndGradientInto(grad);
+                Output.Write(r.Grad, new NdArray(r.YPred.DType, p.Shape, grad));
+            }
+            else
+            {
+                value = call.Compute();
+            }
+
+            text = Format(value);
+            number = double.CreateTruncating(value);
+        }
+        else if (r.Grad is not null)
+        {
+            var grad = new T[pData.Length];
+            call.BackwardSum(grad);
+            Output.Write(r.Grad, new NdArray(r.YPred.DType, p.Shape, grad));
+        }
+
+        if (r.PerSample is not null || r.Histogram)
+        {
+            Loss none = LossResolver.With(r.Loss, new Dictionary<string, string> { ["reduction"] = "none" }, r.Loss.Semantics);
+            Tensor<T> values = new Call<T>(none, y, pData, p.Shape, w).Tensor();
+            T[] flat = values.ToArray();
+            long[] shape = [.. values.Lengths.ToArray().Select(l => (long)l)];
+            if (r.PerSample is not null)
+            {
+                Output.Write(r.PerSample, new NdArray(r.YPred.DType, shape, flat));
+            }
+
+            perSample = [.. flat.Select(float.CreateTruncating)];
+        }
+
+        return new EvalResult(text, number, NdArray.Name(r.YPred.DType), rows, 0, rows, false, perSample);
+    }
+
+    private static EvalResult Blocks<T>(EvalRequest r, long rows, long budgetRows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // The alignment (rows per whole summation chunks) from a probe at row 0.
+        long probeRows = Math.Min(rows, 2);
+        long alignment = probeRows == 0 ? 1 : Partial<T>(r, 0, probeRows, rows).Alignment;
+        long block = Math.Max(alignment, (budgetRows + alignment - 1) / alignment * alignment);
+        long first = 0, end = rows;
+        if (r.Shard is (int index, int count))
+        {
+            long units = (rows + alignment - 1) / alignment;
+            first = Math.Min(rows, units * index / count * alignment);
+            end = Math.Min(rows, units * (index + 1) / count * alignment);
+        }
+
+        PartialReduction? state = null;
+        for (long b = first; b < end || state is null; b += block)
+        {
+            long n = Math.Min(block, end - b);
+            PartialReduction s = Partial<T>(r, b, Math.Max(n, 0), rows);
+            state = state is null ? s : PartialReduction.Merge(state, s);
+            r.Progress?.Invoke(Math.Min(end, b + Math.Max(n, 0)) - first, end - first);
+            if (n <= 0)
+            {
+                break;
+            }
+        }
+
+        if (r.Partial is not null)
+        {
+            Output.WriteText(r.Partial, state!.ToJson() + "\n");
+        }
+
+        T value = state!.FinishBlock<T>();
+        return new EvalResult(Format(value), double.CreateTruncating(value), NdArray.Name(r.YPred.DType), rows, first, end, true, null);
+    }
+
+    private static PartialReduction Partial<T>(EvalRequest r, long first, long count, long rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        NdArray p = r.YPred.ReadRows(first, count);
+        NdArray y = r.YTrue.ReadRows(first, count);
+        NdArray? w = r.SampleWeight is null ? null : r.SampleWeight.Shape.Length == 0 ? r.SampleWeight.ReadRows(0, 1) : r.SampleWeight.ReadRows(first, count);
+        try
+        {
+            return new Call<T>(r.Loss, y, (T[])p.Data, p.Shape, w).Partial(first, rows);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliException($"{e.Message} (Streaming and shards need a loss whose value is a sum over rows of the leading axis; --block-rows larger than the input reads it whole.)", e);
+        }
+    }
+
+    public static string Format<T>(T value)
+        where T : IFloatingPointIeee754<T> => value switch
+        {
+            float f => f.ToString("R", CultureInfo.InvariantCulture),
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? string.Empty,
+        };
+
+    /// <summary>One call's arguments, with y_true as class ids (int32/int64) for the class-id losses, else as T.</summary>
+    private readonly struct Call<T>(Loss loss, NdArray y, T[] p, long[] pShape, NdArray? w)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly T[]? _w = w?.As<T>("sample weight");
+
+        private LossInput<T> Pred => new(p, pShape);
+
+        private LossInput<T> Weight => w is null ? default : w.Shape.Length == 0 ? LossInput.FromScalar(_w![0]) : new LossInput<T>(_w, w.Shape);
+
+        private ClassIdLoss? Ids => loss is ClassIdLoss c && y.DType is DType.Int32 or DType.Int64 ? c : null;
+
+        public T Compute()
+        {
+            if (Ids is { } c)
+            {
+                object v = (y.Data, p) switch
+                {
+                    (int[] i, float[] f) => (object)c.Compute(new LossInput<int>(i, y.Shape), new LossInput<float>(f, pShape), Cast<float>(Weight)),
+                    (int[] i, double[] d) => (object)c.Compute(new LossInput<int>(i, y.Shape), new LossInput<double>(d, pShape), Cast<double>(Weight)),
+                    (long[] l, float[] f) => (object)c.Compute(new LossInput<long>(l, y.Shape), new LossInput<float>(f, pShape), Cast<float>(Weight)),
+                    (long[] l, double[] d) => (object)c.Compute(new LossInput<long>(l, y.Shape), new LossInput<double>(d, pShape), Cast<double>(Weight)),
+                    _ => throw new InvalidOperationException(),
+                };
+                return (T)v;
+            }
+
+            return (object)p switch
+            {
+                float[] f => (T)(object)loss.Compute(new LossInput<float>(y.As<float>("y_true"), y.Shape), new LossInput<float>(f, pShape), Cast<float>(Weight)),
+                _ => (T)(object)loss.Compute(new LossInput<double>(y.As<double>("y_true"), y.Shape), new LossInput<double>((double[])(object)p, pShape), Cast<double>(Weight)),
+            };
+        }
+
+        public T ValueAndGradientInto(T[] grad)
+        {
+            if (Ids is { } c)
+            {
+                object v = (y.Data, p, grad) switch
+                {
+                    (int[] i, float[] f, float[] g) => (object)c.ValueAndGradientInto(new LossInput<int>(i, y.Shape), new LossInput<float>(f, pShape), g, Cast<float>(Weight)),
+                    (int[] i, double[] d, double[] g) => (object)c.ValueAndGradientInto(new LossInput<int>(i, y.Shape), new LossInput<double>(d, pShape), g, Cast<double>(Weight)),
+                    (long[] l, float[] f, float[] g) => (object)c.ValueAndGradientInto(new LossInput<long>(l, y.Shape), new LossInput<float>(f, pShape), g, Cast<float>(Weight)),
+                    (long[] l, double[] d, double[] g) => (object)c.ValueAndGradientInto(new LossInput<long>(l, y.Shape), new LossInput<double>(d, pShape), g, Cast<double>(Weight)),
+                    _ => throw new InvalidOperationException(),
+                };
+                return (T)v;
+            }
+
+            return (object)grad switch
+            {
+                float[] g => (T)(object)loss.ValueAndGradientInto(new LossInput<float>(y.As<float>("y_true"), y.Shape), new LossInput<float>((float[])(object)p, pShape), g, Cast<float>(Weight)),
+                _ => (T)(object)loss.ValueAndGradientInto(new LossInput<double>(y.As<double>("y_true"), y.Shape), new LossInput<double>((double[])(object)p, pShape), (double[])(object)grad, Cast<double>(Weight)),
+            };
+        }
+
+        /// <summary>The gradient of the sum of the returned values (reduction none).</summary>
+        public void BackwardSum(T[] grad)
+        {
+            if (Ids is { } c)
+            {
+                object t = (y.Data, p) switch
+                {
+                    (int[] i, float[] f) => c.Backward(new LossInput<int>(i, y.Shape), new LossInput<float>(f, pShape), default, Cast<float>(Weight)),
+                    (int[] i, double[] d) => c.Backward(new LossInput<int>(i, y.Shape), new LossInput<double>(d, pShape), default, Cast<double>(Weight)),
+                    (long[] l, float[] f) => c.Backward(new LossInput<long>(l, y.Shape), new LossInput<float>(f, pShape), default, Cast<float>(Weight)),
+                    (long[] l, double[] d) => c.Backward(new LossInput<long>(l, y.Shape), new LossInput<double>(d, pShape), default, Cast<double>(Weight)),
+                    _ => throw new InvalidOperationException(),
+                };
+                ((Tensor<T>)t).FlattenTo(grad);
+                return;
+            }
+
+            if (grad is float[] gf)
+            {
+                loss.BackwardInto(new LossInput<float>(y.As<float>("y_true"), y.Shape), new LossInput<float>((float[])(object)p, pShape), default, gf, Cast<float>(Weight));
+            }
+            else
+            {
+                loss.BackwardInto(new LossInput<double>(y.As<double>("y_true"), y.Shape), new LossInput<double>((double[])(object)p, pShape), default, (double[])(object)grad, Cast<double>(Weight));
+            }
+        }
+
+        public Tensor<T> Tensor()
+        {
+            if (Ids is { } c)
+            {
+                object t = (y.Data, p) switch
+                {
+                    (int[] i, float[] f) => c.Call(new LossInput<int>(i, y.Shape), new LossInput<float>(f, pShape), Cast<float>(Weight)),
+                    (int[] i, double[] d) => c.Call(new LossInput<int>(i, y.Shape), new LossInput<double>(d, pShape), Cast<double>(Weight)),
+                    (long[] l, float[] f) => c.Call(new LossInput<long>(l, y.Shape), new LossInput<float>(f, pShape), Cast<float>(Weight)),
+                    (long[] l, double[] d) => c.Call(new LossInput<long>(l, y.Shape), new LossInput<double>(d, pShape), Cast<double>(Weight)),
+                    _ => throw new InvalidOperationException(),
+                };
+                return (Tensor<T>)t;
+            }
+
+            return (object)p switch
+            {
+                float[] f => (Tensor<T>)(object)loss.Call(new LossInput<float>(y.As<float>("y_true"), y.Shape), new LossInput<float>(f, pShape), Cast<float>(Weight)),
+                _ => (Tensor<T>)(object)loss.Call(new LossInput<double>(y.As<double>("y_true"), y.Shape), new LossInput<double>((double[])(object)p, pShape), Cast<double>(Weight)),
+            };
+        }
+
+        public PartialReduction Partial(long first, long rows)
+        {
+            if (Ids is not null)
+            {
+                return y.Data switch
+                {
+                    int[] i => loss.Partial(new LossInput<int>(i, y.Shape), Pred, Weight, first, rows),
+                    _ => loss.Partial(new LossInput<long>((long[])y.Data, y.Shape), Pred, Weight, first, rows),
+                };
+            }
+
+            return loss.Partial(new LossInput<T>(y.As<T>("y_true"), y.Shape), Pred, Weight, first, rows);
+        }
+
+        private static LossInput<TOut> Cast<TOut>(LossInput<T> input)
+            where TOut : unmanaged, IFloatingPointIeee754<TOut> =>
+            System.Runtime.CompilerServices.Unsafe.As<LossInput<T>, LossInput<TOut>>(ref input);
+    }
+}

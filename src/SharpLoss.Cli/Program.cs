@@ -1,0 +1,3 @@
+using SharpLoss.Cli;
+
+return Cli.Run(args, Console.Out, Console.Error, Console.In);
