@@ -12,6 +12,9 @@ namespace SharpLoss.Cli;
 /// </summary>
 internal static class Batch
 {
+    /// <summary>Quotes and non-ASCII characters as they are (the output is UTF-8 JSON, not HTML).</summary>
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static int Run(TextReader input, TextWriter output)
     {
         string? line;
@@ -34,7 +37,7 @@ internal static class Batch
                 result = new JsonObject { ["error"] = $"line {number}: {LossResolver.Plain(e)}" };
             }
 
-            output.WriteLine(result.ToJsonString());
+            output.WriteLine(result.ToJsonString(Relaxed));
             output.Flush();
         }
 

@@ -398,8 +398,9 @@ internal static class Cli
         return cmd;
     }
 
-    /// <summary>The same loss under the other semantics: its config read again with that semantics (tf.keras 2's "auto"
-    /// reduction becomes Keras 3's default, "sum_over_batch_size", which it is outside a distribution strategy).</summary>
+    /// <summary>The same loss under the other semantics: its config read again with that semantics. The defaults map onto
+    /// each other: tf.keras 2's "auto" is Keras 3's "sum_over_batch_size" (which "auto" means outside a distribution
+    /// strategy), and back.</summary>
     private static Loss Convert(Loss source, LossSemantics to)
     {
         if (source.Semantics == to)
@@ -408,9 +409,16 @@ internal static class Cli
         }
 
         JsonNode root = JsonNode.Parse(source.ToJson())!;
-        if (to == LossSemantics.Keras3 && root["config"] is JsonObject c && (string?)c["reduction"] == "auto")
+        if (root["config"] is JsonObject c)
         {
-            c["reduction"] = "sum_over_batch_size";
+            if (to == LossSemantics.Keras3 && (string?)c["reduction"] == "auto")
+            {
+                c["reduction"] = "sum_over_batch_size";
+            }
+            else if (to == LossSemantics.TfKeras2 && (string?)c["reduction"] == "sum_over_batch_size")
+            {
+                c["reduction"] = "auto";
+            }
         }
 
         try

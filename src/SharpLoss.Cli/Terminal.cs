@@ -82,10 +82,10 @@ internal static class Histogram
     {
         (double lo, double hi, long[] counts, long nonFinite) = Compute(values);
         double width = hi > lo ? (hi - lo) / Bins : 1;
-        var chart = new BarChart().Label($"per-sample losses ({values.Count})").Width(72);
+        var chart = new BarChart().Label(Markup.Escape($"per-sample losses ({values.Count})")).Width(72);
         for (int b = 0; b < Bins; b++)
         {
-            chart.AddItem($"[{lo + (b * width):G4}, {lo + ((b + 1) * width):G4})", counts[b], Color.Blue);
+            chart.AddItem(Markup.Escape($"[{lo + (b * width):G4}, {lo + ((b + 1) * width):G4})"), counts[b], Color.Blue);
         }
 
         if (nonFinite > 0)

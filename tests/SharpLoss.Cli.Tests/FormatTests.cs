@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.IO.Compression;
+using SharpLoss.Cli.Formats;
+
+namespace SharpLoss.Cli.Tests;
+
+/// <summary>Every input format gives the value of the same arrays in .npy; outputs round-trip.</summary>
+public class FormatTests : CliTestBase
+{
+    private const int Rows = 300;
+
+    private readonly float[] _y = Bits(Rows * 2, 5);
+    private readonly float[] _p = Probabilities(Rows * 2, 6);
+
+    private string Reference()
+    {
+        var r = Run("eval", "bce", "--y-true", Npy("ref-y.npy", NdArray.Of(_y, [Rows, 2])), "--y-pred", Npy("ref-p.npy", NdArray.Of(_p, [Rows, 2])));
+        Assert.True(r.Code == 0, r.Err);
+        return r.Out.Trim();
+    }
+
+    private string Npz(string name, bool compressed, params (string Key, NdArray A)[] arrays)
+    {
+        string path = PathOf(name);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var (key, a) in arrays)
+        {
+            using Stream s = zip.CreateEntry(key + ".npy", compressed ? CompressionLevel.Optimal : CompressionLevel.NoCompression).Open();
+            Formats.Npy.Write(s, a);
+        }
+
+        return path;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Npz_ByKeyAndByColonSuffix_GivesTheNpyValue(bool compressed)
+    {
+        string npz = Npz("d.npz", compressed, ("y", NdArray.Of(_y, [Rows, 2])), ("p", NdArray.Of(_p, [Rows, 2])));
+        var r = Run("eval", "bce", "--y-true", npz + ":y", "--y-pred", npz + ":p");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Equal(Reference(), r.Out.Trim());
+
+        string single = Npz("p.npz", compressed, ("arr_0", NdArray.Of(_p, [Rows, 2])));
+        var r2 = Run("eval", "bce", "--y-true", npz + ":y", "--y-pred", single, "--block-rows", "10");
+        Assert.True(r2.Code == 0, r2.Err);
+        Assert.Equal(Reference(), r2.Out.Trim());
+    }
+
+    [Fact]
+    public void Npz_WithoutKey_ListsItsArrays()
+    {
+        string npz = Npz("d.npz", true, ("y", NdArray.Of(_y, [Rows, 2])), ("p", NdArray.Of(_p, [Rows, 2])));
+        var r = Run("eval", "bce", "--y-true", npz, "--y-pred", npz);
+        Assert.Equal(2, r.Code);
+        Assert.Contains("holds 2 arrays (y, p)", r.Err);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Csv_WithOrWithoutHeader_AndColumns_GivesTheNpyValue(bool header)
+    {
+        string Write(string name, float[] a, string[] cols)
+        {
+            var lines = new List<string>();
+            if (header)
+            {
+                lines.Add("id," + string.Join(",", cols));
+            }
+
+            for (int r = 0; r < Rows; r++)
+            {
+                lines.Add(r.ToString(CultureInfo.InvariantCulture) + "," + a[2 * r].ToString("R", CultureInfo.InvariantCulture) + "," + a[(2 * r) + 1].ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            File.WriteAllLines(PathOf(name), lines);
+            return PathOf(name);
+        }
+
+        string y = Write("y.csv", _y, ["a", "b"]), p = Write("p.csv", _p, ["a", "b"]);
+        string columns = header ? "a,b" : "1,2";
+        var r = Run("eval", "bce", "--y-true", y, "--y-pred", p, "--column", columns);
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Equal(Reference(), r.Out.Trim());
+    }
+
+    [Fact]
+    public void Outputs_PerSampleAndGrad_AreTheLibrarysArrays_InNpyAndCsv()
+    {
+        string y = Npy("y.npy", NdArray.Of(_y, [Rows, 2])), p = Npy("p.npy", NdArray.Of(_p, [Rows, 2]));
+        var r = Run("eval", "bce", "--y-true", y, "--y-pred", p, "--per-sample", PathOf("ps.npy"), "--grad", PathOf("g.npy"));
+        Assert.True(r.Code == 0, r.Err);
+
+        // Expected arrays: the library called directly on the same data (the tool does no maths of its own).
+        float[] perSample = new BinaryCrossentropy(reduction: Reduction.None).Call(new LossInput<float>(_y, Rows, 2), new LossInput<float>(_p, Rows, 2)).ToArray();
+        var (value, grad) = new BinaryCrossentropy().ValueAndGradient(new LossInput<float>(_y, Rows, 2), new LossInput<float>(_p, Rows, 2));
+        Assert.Equal(value.ToString("R", CultureInfo.InvariantCulture), r.Out.Trim());
+        Assert.Equal(perSample, (float[])ReadNpy("ps.npy").Data);
+        Assert.Equal([Rows], ReadNpy("ps.npy").Shape);
+        Assert.Equal(grad.ToArray(), (float[])ReadNpy("g.npy").Data);
+        Assert.Equal([Rows, 2], ReadNpy("g.npy").Shape);
+
+        var c = Run("eval", "bce", "--y-true", y, "--y-pred", p, "--per-sample", PathOf("ps.csv"));
+        Assert.True(c.Code == 0, c.Err);
+        string[] lines = File.ReadAllLines(PathOf("ps.csv"));
+        Assert.Equal("value", lines[0]);
+        Assert.Equal(perSample.Select(v => v.ToString("R", CultureInfo.InvariantCulture)), lines.Skip(1));
+    }
+
+    [Fact]
+    public void Npy_AllDtypes_ReadAsKerasCastsThem()
+    {
+        // Labels as int32, int64, bool and float64 give the float32 labels' value (0 and 1 are exact in every type).
+        int[] i32 = [.. _y.Select(v => (int)v)];
+        string p = Npy("p.npy", NdArray.Of(_p, [Rows, 2]));
+        string expected = Reference();
+        foreach (NdArray y in new[]
+        {
+            new NdArray(DType.Int32, [Rows, 2], i32),
+            new NdArray(DType.Int64, [Rows, 2], i32.Select(v => (long)v).ToArray()),
+            new NdArray(DType.Bool, [Rows, 2], i32.Select(v => v != 0).ToArray()),
+            NdArray.Of(_y.Select(v => (double)v).ToArray(), [Rows, 2]),
+        })
+        {
+            var r = Run("eval", "bce", "--y-true", Npy($"y-{y.DType}.npy", y), "--y-pred", p);
+            Assert.True(r.Code == 0, r.Err);
+            Assert.Equal(expected, r.Out.Trim());
+        }
+    }
+
+    private NdArray ReadNpy(string name)
+    {
+        using var f = File.OpenRead(PathOf(name));
+        return Formats.Npy.Read(f, name, f.Length);
+    }
+}
