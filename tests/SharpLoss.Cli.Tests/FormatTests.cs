@@ -130,6 +130,68 @@ public class FormatTests : CliTestBase
         }
     }
 
+    /// <summary>A Parquet file with a list column "x" (the arrays' rows) and a numeric column "first" (their first values).</summary>
+    private async Task<string> ParquetFile(string name, float[] a, int rowGroups)
+    {
+        var list = new Parquet.Schema.ListField("x", new Parquet.Schema.DataField<float>("element"));
+        var first = new Parquet.Schema.DataField<float>("first");
+        string path = PathOf(name);
+        using (var f = File.Create(path))
+        {
+            await using var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(list, first), f);
+            int per = Rows / rowGroups;
+            for (int g = 0; g < rowGroups; g++)
+            {
+                float[] part = a[(g * per * 2)..((g + 1) * per * 2)];
+                using var group = writer.CreateRowGroup();
+                var item = (Parquet.Schema.DataField)list.Item;
+                await group.WriteAllPartsAsync<float>(item, part, Enumerable.Repeat(item.MaxDefinitionLevel, part.Length).ToArray(), part.Select((_, i) => i % 2 == 0 ? 0 : 1).ToArray(), CancellationToken.None);
+                await group.WriteAsync<float>(first, part.Where((_, i) => i % 2 == 0).ToArray());
+            }
+        }
+
+        return path;
+    }
+
+    [Fact]
+    public async Task Parquet_ListAndNumericColumns_GiveTheNpyValue_AcrossRowGroups()
+    {
+        string y = await ParquetFile("y.parquet", _y, 3), p = await ParquetFile("p.parquet", _p, 3);
+        var r = Run("eval", "bce", "--y-true", y, "--y-pred", p, "--column", "x");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Equal(Reference(), r.Out.Trim());
+
+        // The numeric column: one value per row, shape (rows, 1), as the first column of the .npy arrays.
+        float[] y1 = [.. _y.Where((_, i) => i % 2 == 0)], p1 = [.. _p.Where((_, i) => i % 2 == 0)];
+        var expected = Run("eval", "mse", "--y-true", Npy("y1.npy", NdArray.Of(y1, [Rows, 1])), "--y-pred", Npy("p1.npy", NdArray.Of(p1, [Rows, 1])));
+        var numeric = Run("eval", "mse", "--y-true", y, "--y-pred", p, "--column", "first");
+        Assert.True(numeric.Code == 0, numeric.Err);
+        Assert.Equal(expected.Out, numeric.Out);
+
+        var none = Run("eval", "mse", "--y-true", y, "--y-pred", p);
+        Assert.Equal(2, none.Code);
+        Assert.Contains("choose one with --column", none.Err);
+    }
+
+    [Fact]
+    public async Task Parquet_Outputs_HoldTheArrays()
+    {
+        string y = Npy("y.npy", NdArray.Of(_y, [Rows, 2])), p = Npy("p.npy", NdArray.Of(_p, [Rows, 2]));
+        var r = Run("eval", "bce", "--y-true", y, "--y-pred", p, "--per-sample", PathOf("ps.parquet"), "--grad", PathOf("g.parquet"), "--json");
+        Assert.True(r.Code == 0, r.Err);
+        float[] perSample = new BinaryCrossentropy(reduction: Reduction.None).Call(new LossInput<float>(_y, Rows, 2), new LossInput<float>(_p, Rows, 2)).ToArray();
+        float[] grad = new BinaryCrossentropy().ValueAndGradient(new LossInput<float>(_y, Rows, 2), new LossInput<float>(_p, Rows, 2)).Gradient.ToArray();
+
+        // Read back through the tool's reader (Parquet.Net underneath): the same shapes and values.
+        var options = new InputOptions(null, null, null);
+        NdArray ps = Formats.ParquetIo.Read(PathOf("ps.parquet"), "ps", options), g = Formats.ParquetIo.Read(PathOf("g.parquet"), "g", options);
+        Assert.Equal(perSample, (float[])ps.Data);
+        Assert.Equal([Rows, 1], ps.Shape);
+        Assert.Equal(grad, (float[])g.Data);
+        Assert.Equal([Rows, 2], g.Shape);
+        await Task.CompletedTask;
+    }
+
     private NdArray ReadNpy(string name)
     {
         using var f = File.OpenRead(PathOf(name));
