@@ -121,7 +121,7 @@ internal static class Batch
         try
         {
             EvalResult r = Evaluator.Run(new EvalRequest { Loss = loss, YTrue = yS, YPred = pS, SampleWeight = wS, Grad = g });
-            result["value"] = Number(r.Number);
+            result["value"] = Cli.NumberText(r.Value);
             result["shape"] = new JsonArray();
             if (g is not null)
             {
@@ -145,15 +145,15 @@ internal static class Batch
 
     private static JsonNode? Nest(Formats.NdArray a)
     {
-        double At(long i) => a.Data switch
+        JsonNode At(long i) => Cli.NumberText(a.Data switch
         {
-            float[] f => f[i],
-            double[] d => d[i],
-            _ => Convert.ToDouble(a.Data.GetValue(i), CultureInfo.InvariantCulture),
-        };
+            float[] f => f[i].ToString("R", CultureInfo.InvariantCulture),
+            double[] d => d[i].ToString("R", CultureInfo.InvariantCulture),
+            _ => Convert.ToDouble(a.Data.GetValue(i), CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture),
+        });
         if (a.Shape.Length == 0)
         {
-            return Number(At(0));
+            return At(0);
         }
 
         long index = 0;
@@ -162,7 +162,7 @@ internal static class Batch
             var arr = new JsonArray();
             for (long i = 0; i < a.Shape[axis]; i++)
             {
-                arr.Add(axis == a.Shape.Length - 1 ? Number(At(index++)) : Build(axis + 1));
+                arr.Add(axis == a.Shape.Length - 1 ? At(index++) : Build(axis + 1));
             }
 
             return arr;

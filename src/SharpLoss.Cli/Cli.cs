@@ -191,7 +191,7 @@ internal static class Cli
                     ["loss"] = loss.Name,
                     ["config"] = JsonNode.Parse(loss.ToJson()),
                     ["dtype"] = result.DType,
-                    ["value"] = result.Value.Length == 0 ? null : NumberNode(result.Number),
+                    ["value"] = result.Value.Length == 0 ? null : NumberText(result.Value),
                     ["rows"] = result.Rows,
                 };
                 if (shardValue is not null)
@@ -217,7 +217,10 @@ internal static class Cli
         return cmd;
     }
 
-    private static JsonValue? NumberNode(double v) => double.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(v.ToString(CultureInfo.InvariantCulture));
+    /// <summary>A value as the JSON number of its shortest round-trip text in its own precision (a float32 value reads back
+    /// as the same float), or the strings "NaN", "Infinity", "-Infinity".</summary>
+    internal static JsonNode NumberText(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? JsonNode.Parse(text)! : JsonValue.Create(text);
 
     private static (int, int) ParseShard(string text)
     {
@@ -286,7 +289,7 @@ internal static class Cli
             {
                 var o = new JsonObject
                 {
-                    ["value"] = NumberNode(double.Parse(value, CultureInfo.InvariantCulture)),
+                    ["value"] = NumberText(value),
                     ["dtype"] = merged.IsDouble ? "float64" : "float32",
                     ["rows"] = merged.TotalRows,
                 };
