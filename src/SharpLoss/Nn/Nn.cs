@@ -9,7 +9,7 @@ namespace SharpLoss;
 /// with their vector-Jacobian products (<c>…Gradient</c> methods: ∂Σ(upstream · loss)/∂logits; a missing
 /// <c>upstream</c> means all ones).
 /// </summary>
-public static class Nn
+public static partial class Nn
 {
     /// <summary><c>tf.nn.sigmoid_cross_entropy_with_logits</c>: max(x, 0) − x·z + log1p(exp(−|x|)) per element.</summary>
     /// <param name="labels">z, the same shape as <paramref name="logits"/>.</param>
@@ -125,10 +125,10 @@ public static class Nn
 
     private static CategoricalCrossentropy Softmax(int axis) => new(fromLogits: true, axis: axis, reduction: Reduction.None);
 
-    internal static Tensor<T> Values<T>(Loss op, LossInput<T> labels, LossInput<T> logits)
+    internal static Tensor<T> Values<T>(Loss op, LossInput<T> labels, LossInput<T> logits, string labelsArg = "labels", string predictionsArg = "logits")
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = new CallArgs<T> { YTrue = labels, YPred = logits, Mode = CallMode.Tensor, Wrapper = false, YTrueName = "labels", YPredName = "logits" };
+        var a = new CallArgs<T> { YTrue = labels, YPred = logits, Mode = CallMode.Tensor, Wrapper = false, YTrueName = labelsArg, YPredName = predictionsArg };
         op.Run(ref a, out Tensor<T>? t);
         return t!;
     }
