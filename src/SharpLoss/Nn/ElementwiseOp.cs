@@ -60,9 +60,8 @@ internal sealed class ElementwiseOp : Loss
     {
         if (_kind != ElementwiseKind.Identity && yTrue != yPred)
         {
-            Throw.Argument(
-                _labelsName == "targets" ? "targets" : "labels",
-                $"{_opName}: {_predictionsName} and {_labelsName} must have the same shape ({yPred} vs {yTrue}).");
+            // Named yTrue: a facade's call renames it to its own argument (labels, targets, …).
+            Throw.Argument("yTrue", $"{_opName}: {_predictionsName} and {_labelsName} must have the same shape ({yPred} vs {yTrue}).");
         }
 
         int n = checked((int)yPred.Count);

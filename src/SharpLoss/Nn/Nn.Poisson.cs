@@ -18,11 +18,11 @@ public static partial class Nn
     /// <returns>Per-element losses with <paramref name="logInput"/>'s shape.</returns>
     /// <exception cref="ArgumentException">The shapes differ (the message gives both).</exception>
     public static Tensor<float> LogPoissonLoss(LossInput<float> targets, LossInput<float> logInput, bool computeFullLoss = false) =>
-        Values(LogPoisson(computeFullLoss), targets, logInput, "targets", "logInput");
+        LogPoisson(computeFullLoss).Values(targets, logInput);
 
     /// <inheritdoc cref="LogPoissonLoss(LossInput{float}, LossInput{float}, bool)"/>
     public static Tensor<double> LogPoissonLoss(LossInput<double> targets, LossInput<double> logInput, bool computeFullLoss = false) =>
-        Values(LogPoisson(computeFullLoss), targets, logInput, "targets", "logInput");
+        LogPoisson(computeFullLoss).Values(targets, logInput);
 
     /// <summary>Vector-Jacobian product of <see cref="LogPoissonLoss(LossInput{float}, LossInput{float}, bool)"/> with respect to
     /// <c>logInput</c>: upstream · (exp(c) − z) (the Stirling term does not depend on c).</summary>
@@ -33,15 +33,15 @@ public static partial class Nn
     /// <returns>∂/∂logInput, with <paramref name="logInput"/>'s shape.</returns>
     /// <exception cref="ArgumentException">The shapes differ.</exception>
     public static Tensor<float> LogPoissonLossGradient(LossInput<float> targets, LossInput<float> logInput, bool computeFullLoss = false, LossInput<float> upstream = default) =>
-        Gradient(LogPoisson(computeFullLoss), targets, logInput, upstream, default, "targets", "logInput");
+        LogPoisson(computeFullLoss).Gradient(targets, logInput, upstream);
 
     /// <inheritdoc cref="LogPoissonLossGradient(LossInput{float}, LossInput{float}, bool, LossInput{float})"/>
     public static Tensor<double> LogPoissonLossGradient(LossInput<double> targets, LossInput<double> logInput, bool computeFullLoss = false, LossInput<double> upstream = default) =>
-        Gradient(LogPoisson(computeFullLoss), targets, logInput, upstream, default, "targets", "logInput");
+        LogPoisson(computeFullLoss).Gradient(targets, logInput, upstream);
 
-    private static readonly ElementwiseOp LogPoissonPartial = new(ElementwiseKind.LogPoisson, "log_poisson_loss", 0, "targets", "log_input");
+    private static readonly TfNnLogPoissonLoss LogPoissonPartial = new(computeFullLoss: false);
 
-    private static readonly ElementwiseOp LogPoissonFull = new(ElementwiseKind.LogPoissonFull, "log_poisson_loss", 0, "targets", "log_input");
+    private static readonly TfNnLogPoissonLoss LogPoissonFull = new(computeFullLoss: true);
 
-    private static ElementwiseOp LogPoisson(bool computeFullLoss) => computeFullLoss ? LogPoissonFull : LogPoissonPartial;
+    private static TfNnLogPoissonLoss LogPoisson(bool computeFullLoss) => computeFullLoss ? LogPoissonFull : LogPoissonPartial;
 }
