@@ -78,8 +78,11 @@ internal static class Catalog
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under tf.keras 2, sorted.</summary>
     public static IReadOnlyList<string> TfKeras2Names { get; } = [.. Names.Concat(TfKeras2OnlyNames.Keys).Order(StringComparer.Ordinal)];
 
-    /// <summary>The class names, sorted.</summary>
-    public static IReadOnlyList<string> ClassNames { get; } = [.. Classes.Keys.Order(StringComparer.Ordinal)];
+    /// <summary>The Keras class names, sorted.</summary>
+    public static IReadOnlyList<string> ClassNames { get; } = [.. Definitions.Select(d => d.QualifiedName).Order(StringComparer.Ordinal)];
+
+    /// <summary>The qualified names of the TensorFlow function objects, sorted.</summary>
+    public static IReadOnlyList<string> FunctionNames { get; } = [.. TensorFlowFunctions.Select(d => d.QualifiedName).Order(StringComparer.Ordinal)];
 
     public static IReadOnlyList<string> NamesFor(LossSemantics semantics) => semantics == LossSemantics.TfKeras2 ? TfKeras2Names : Names;
 
@@ -208,7 +211,7 @@ internal static class Catalog
     {
         string note = NotImplemented.Contains(className) ? $" '{className}' is a Keras loss that SharpLoss does not implement." : string.Empty;
         return new ArgumentException(
-            $"Unknown loss class '{Shown(className)}'.{note}{NameSuggestions.DidYouMean(className, ClassNames)} Expected one of: {string.Join(", ", ClassNames)}.",
+            $"Unknown loss class '{Shown(className)}'.{note}{NameSuggestions.DidYouMean(className, ClassNames.Concat(FunctionNames))} Expected one of: {string.Join(", ", ClassNames.Concat(FunctionNames))}.",
             paramName);
     }
 
