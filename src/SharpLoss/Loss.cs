@@ -219,7 +219,11 @@ public abstract partial class Loss
     public OrderedDictionary<string, object?> GetConfig()
     {
         var w = new ConfigWriter(Semantics);
-        if (Semantics == LossSemantics.Keras3)
+        if (this is TfFunction)
+        {
+            // A TensorFlow function's config holds its own arguments only.
+        }
+        else if (Semantics == LossSemantics.Keras3)
         {
             w.Add("name", Name);
             w.Add("reduction", ReductionName(Reduction));
@@ -249,6 +253,11 @@ public abstract partial class Loss
     public string ToJson()
     {
         bool legacy = Semantics == LossSemantics.TfKeras2;
+        if (this is TfFunction)
+        {
+            return JsonFormat.Envelope(ClassName, GetConfig(), legacy: false, Definition.Module!);
+        }
+
         if (!LossDefinition.IsCustom(GetType()))
         {
             return JsonFormat.Envelope(ClassName, GetConfig(), legacy);

@@ -28,6 +28,30 @@ public abstract partial class Loss
     /// <summary>When set, the loss reduces as a <c>tf.compat.v1.losses</c> function with this reduction.</summary>
     internal ReduceKind? CompatV1Kind { get; init; }
 
+    /// <summary>Adjusts the inputs before anything is checked (the TensorFlow functions' own squeezes).</summary>
+    private protected virtual void PrepareInputs<T>(scoped ref CallArgs<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+    }
+
+    /// <summary>True for a loss whose value depends on its weights beyond the weighting (compat.v1
+    /// mean_pairwise_squared_error): <see cref="RunItself"/> then computes the whole call.</summary>
+    private protected virtual bool RunsItself => false;
+
+    /// <summary>The whole call for a loss whose <see cref="RunsItself"/> is true.</summary>
+    private protected virtual T RunItself<T>(scoped ref CallArgs<T> a, out Tensor<T>? tensor)
+        where T : unmanaged, IFloatingPointIeee754<T> => throw new NotSupportedException();
+
+    /// <summary>Another loss's <see cref="PlanShapes"/> (a TensorFlow function object runs its op's kernel).</summary>
+    internal Layout PlanShapesOf(Shape yTrue, Shape yPred) => PlanShapes(yTrue, yPred);
+
+    /// <summary>Another loss's <see cref="Execute"/>.</summary>
+    internal double ExecuteOf<T>(scoped ref Batch<T> batch)
+        where T : unmanaged, IFloatingPointIeee754<T> => Execute(ref batch);
+
+    /// <summary>Another loss's <see cref="IsSparse"/>.</summary>
+    internal bool IsSparseOf => IsSparse;
+
     private protected WeightRule Rule => CompatV1Kind is not null ? WeightRule.CompatV1
         : Semantics == LossSemantics.TfKeras2 ? WeightRule.TfKeras2 : WeightRule.Keras3;
 
@@ -43,6 +67,12 @@ public abstract partial class Loss
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         tensor = null;
+        PrepareInputs(ref a);
+        if (RunsItself)
+        {
+            return RunItself(ref a, out tensor);
+        }
+
         Shape yShape = CheckLabels(a);
         Shape labelShape = yShape;
         Throw.IfUnusable(a.YPred, a.PredArg);

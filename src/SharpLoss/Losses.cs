@@ -196,6 +196,12 @@ public static partial class Losses
         LossSemantics s = semantics
             ?? ((!hasModule && config is not null) || ConfigReader.LooksTfKeras2(pairs) ? LossSemantics.TfKeras2 : LossSemantics.Keras3);
 
+        if (module is "tf.nn" or "tf.compat.v1.losses")
+        {
+            // A TensorFlow function: the function's name as class_name, its arguments as config.
+            return Catalog.FromConfig($"{module}.{className}", pairs, LossSemantics.Keras3, Param, Param);
+        }
+
         return className == "LossFunctionWrapper"
             ? FromWrapper(pairs, s)
             : Catalog.FromConfig(className, pairs, s, Param, Param);

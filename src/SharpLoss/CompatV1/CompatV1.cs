@@ -11,7 +11,7 @@ namespace SharpLoss;
 /// per-sample shape for <see cref="Reduction.None"/>. Precision follows the element type (TensorFlow reduces float64
 /// losses in float32; SharpLoss does not downcast). <c>…Gradient</c> methods give ∂Σ(upstream · result)/∂predictions.
 /// </summary>
-public static class CompatV1
+public static partial class CompatV1
 {
     /// <summary><c>tf.compat.v1.losses.Reduction</c>.</summary>
     public enum Reduction
@@ -47,11 +47,11 @@ public static class CompatV1
     /// <returns>The loss: shape [1] when reduced, [batch] for <see cref="Reduction.None"/>.</returns>
     /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
     public static Tensor<float> SoftmaxCrossEntropy(LossInput<float> onehotLabels, LossInput<float> logits, LossInput<float> weights = default, double labelSmoothing = 0, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(Softmax(labelSmoothing, reduction), onehotLabels, logits, weights, "onehotLabels", "logits");
+        new TfV1SoftmaxCrossEntropy(labelSmoothing, reduction).Values(onehotLabels, logits, weights);
 
     /// <inheritdoc cref="SoftmaxCrossEntropy(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction)"/>
     public static Tensor<double> SoftmaxCrossEntropy(LossInput<double> onehotLabels, LossInput<double> logits, LossInput<double> weights = default, double labelSmoothing = 0, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(Softmax(labelSmoothing, reduction), onehotLabels, logits, weights, "onehotLabels", "logits");
+        new TfV1SoftmaxCrossEntropy(labelSmoothing, reduction).Values(onehotLabels, logits, weights);
 
     /// <summary>Gradient of <see cref="SoftmaxCrossEntropy(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction)"/> with respect to the logits.</summary>
     /// <param name="onehotLabels">One-hot labels.</param>
@@ -63,11 +63,11 @@ public static class CompatV1
     /// <returns>∂/∂logits, with the logits' shape.</returns>
     /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
     public static Tensor<float> SoftmaxCrossEntropyGradient(LossInput<float> onehotLabels, LossInput<float> logits, LossInput<float> weights = default, double labelSmoothing = 0, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<float> upstream = default) =>
-        Nn.Gradient(Softmax(labelSmoothing, reduction), onehotLabels, logits, upstream, weights, "onehotLabels", "logits");
+        new TfV1SoftmaxCrossEntropy(labelSmoothing, reduction).Gradient(onehotLabels, logits, upstream, weights);
 
     /// <inheritdoc cref="SoftmaxCrossEntropyGradient(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction, LossInput{float})"/>
     public static Tensor<double> SoftmaxCrossEntropyGradient(LossInput<double> onehotLabels, LossInput<double> logits, LossInput<double> weights = default, double labelSmoothing = 0, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<double> upstream = default) =>
-        Nn.Gradient(Softmax(labelSmoothing, reduction), onehotLabels, logits, upstream, weights, "onehotLabels", "logits");
+        new TfV1SoftmaxCrossEntropy(labelSmoothing, reduction).Gradient(onehotLabels, logits, upstream, weights);
 
     /// <summary><c>tf.compat.v1.losses.mean_squared_error</c>: (p − l)² per element, weighted and reduced.</summary>
     /// <param name="labels">Targets, the same shape as <paramref name="predictions"/>.</param>
@@ -77,11 +77,11 @@ public static class CompatV1
     /// <returns>The loss: shape [1] when reduced, the predictions' shape for <see cref="Reduction.None"/>.</returns>
     /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
     public static Tensor<float> MeanSquaredError(LossInput<float> labels, LossInput<float> predictions, LossInput<float> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(Elementwise(ElementwiseKind.SquaredDifference, "mean_squared_error", reduction), labels, predictions, weights);
+        new TfV1MeanSquaredError(reduction).Values(labels, predictions, weights);
 
     /// <inheritdoc cref="MeanSquaredError(LossInput{float}, LossInput{float}, LossInput{float}, Reduction)"/>
     public static Tensor<double> MeanSquaredError(LossInput<double> labels, LossInput<double> predictions, LossInput<double> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(Elementwise(ElementwiseKind.SquaredDifference, "mean_squared_error", reduction), labels, predictions, weights);
+        new TfV1MeanSquaredError(reduction).Values(labels, predictions, weights);
 
     /// <summary>Gradient of <see cref="MeanSquaredError(LossInput{float}, LossInput{float}, LossInput{float}, Reduction)"/> with respect to the predictions.</summary>
     /// <param name="labels">Targets.</param>
@@ -92,11 +92,11 @@ public static class CompatV1
     /// <returns>∂/∂predictions.</returns>
     /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
     public static Tensor<float> MeanSquaredErrorGradient(LossInput<float> labels, LossInput<float> predictions, LossInput<float> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<float> upstream = default) =>
-        Nn.Gradient(Elementwise(ElementwiseKind.SquaredDifference, "mean_squared_error", reduction), labels, predictions, upstream, weights, "labels", "predictions");
+        new TfV1MeanSquaredError(reduction).Gradient(labels, predictions, upstream, weights);
 
     /// <inheritdoc cref="MeanSquaredErrorGradient(LossInput{float}, LossInput{float}, LossInput{float}, Reduction, LossInput{float})"/>
     public static Tensor<double> MeanSquaredErrorGradient(LossInput<double> labels, LossInput<double> predictions, LossInput<double> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<double> upstream = default) =>
-        Nn.Gradient(Elementwise(ElementwiseKind.SquaredDifference, "mean_squared_error", reduction), labels, predictions, upstream, weights, "labels", "predictions");
+        new TfV1MeanSquaredError(reduction).Gradient(labels, predictions, upstream, weights);
 
     /// <summary><c>tf.compat.v1.losses.absolute_difference</c>: |p − l| per element, weighted and reduced.</summary>
     /// <param name="labels">Targets, the same shape as <paramref name="predictions"/>.</param>
@@ -106,11 +106,27 @@ public static class CompatV1
     /// <returns>The loss: shape [1] when reduced, the predictions' shape for <see cref="Reduction.None"/>.</returns>
     /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
     public static Tensor<float> AbsoluteDifference(LossInput<float> labels, LossInput<float> predictions, LossInput<float> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(Elementwise(ElementwiseKind.AbsoluteDifference, "absolute_difference", reduction), labels, predictions, weights);
+        new TfV1AbsoluteDifference(reduction).Values(labels, predictions, weights);
 
     /// <inheritdoc cref="AbsoluteDifference(LossInput{float}, LossInput{float}, LossInput{float}, Reduction)"/>
     public static Tensor<double> AbsoluteDifference(LossInput<double> labels, LossInput<double> predictions, LossInput<double> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(Elementwise(ElementwiseKind.AbsoluteDifference, "absolute_difference", reduction), labels, predictions, weights);
+        new TfV1AbsoluteDifference(reduction).Values(labels, predictions, weights);
+
+    /// <summary>Gradient of <see cref="AbsoluteDifference(LossInput{float}, LossInput{float}, LossInput{float}, Reduction)"/> with respect to
+    /// the predictions: per element sign(p − l) (0 where p = l, TensorFlow's sign), times the weights and the reduction's scale.</summary>
+    /// <param name="labels">Targets.</param>
+    /// <param name="predictions">Predictions.</param>
+    /// <param name="weights">Weights; nothing means 1.</param>
+    /// <param name="reduction">The v1 reduction.</param>
+    /// <param name="upstream">The upstream gradient (the result's shape), or nothing for 1.</param>
+    /// <returns>∂/∂predictions.</returns>
+    /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
+    public static Tensor<float> AbsoluteDifferenceGradient(LossInput<float> labels, LossInput<float> predictions, LossInput<float> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<float> upstream = default) =>
+        new TfV1AbsoluteDifference(reduction).Gradient(labels, predictions, upstream, weights);
+
+    /// <inheritdoc cref="AbsoluteDifferenceGradient(LossInput{float}, LossInput{float}, LossInput{float}, Reduction, LossInput{float})"/>
+    public static Tensor<double> AbsoluteDifferenceGradient(LossInput<double> labels, LossInput<double> predictions, LossInput<double> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<double> upstream = default) =>
+        new TfV1AbsoluteDifference(reduction).Gradient(labels, predictions, upstream, weights);
 
     /// <summary>
     /// <c>tf.compat.v1.losses.huber_loss</c>: per element 0.5·q² + δ·(a − q) with a = |p − l| and q = min(a, δ) (the same
@@ -125,11 +141,11 @@ public static class CompatV1
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is NaN, negative or infinite.</exception>
     /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
     public static Tensor<float> HuberLoss(LossInput<float> labels, LossInput<float> predictions, LossInput<float> weights = default, double delta = 1.0, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(HuberOp(delta, reduction), labels, predictions, weights);
+        new TfV1HuberLoss(delta, reduction).Values(labels, predictions, weights);
 
     /// <inheritdoc cref="HuberLoss(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction)"/>
     public static Tensor<double> HuberLoss(LossInput<double> labels, LossInput<double> predictions, LossInput<double> weights = default, double delta = 1.0, Reduction reduction = Reduction.SumByNonzeroWeights) =>
-        Reduce(HuberOp(delta, reduction), labels, predictions, weights);
+        new TfV1HuberLoss(delta, reduction).Values(labels, predictions, weights);
 
     /// <summary>
     /// Gradient of <see cref="HuberLoss(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction)"/> with
@@ -145,11 +161,11 @@ public static class CompatV1
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is NaN, negative or infinite.</exception>
     /// <exception cref="ArgumentException">Shapes, weights or the reduction are invalid.</exception>
     public static Tensor<float> HuberLossGradient(LossInput<float> labels, LossInput<float> predictions, LossInput<float> weights = default, double delta = 1.0, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<float> upstream = default) =>
-        Nn.Gradient(HuberOp(delta, reduction), labels, predictions, upstream, weights, "labels", "predictions");
+        new TfV1HuberLoss(delta, reduction).Gradient(labels, predictions, upstream, weights);
 
     /// <inheritdoc cref="HuberLossGradient(LossInput{float}, LossInput{float}, LossInput{float}, double, Reduction, LossInput{float})"/>
     public static Tensor<double> HuberLossGradient(LossInput<double> labels, LossInput<double> predictions, LossInput<double> weights = default, double delta = 1.0, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<double> upstream = default) =>
-        Nn.Gradient(HuberOp(delta, reduction), labels, predictions, upstream, weights, "labels", "predictions");
+        new TfV1HuberLoss(delta, reduction).Gradient(labels, predictions, upstream, weights);
 
     /// <summary><c>tf.compat.v1.losses.compute_weighted_loss</c>: weights and reduces given per-element losses.</summary>
     /// <param name="losses">The losses.</param>
@@ -163,6 +179,21 @@ public static class CompatV1
     /// <inheritdoc cref="ComputeWeightedLoss(LossInput{float}, LossInput{float}, Reduction)"/>
     public static Tensor<double> ComputeWeightedLoss(LossInput<double> losses, LossInput<double> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights) =>
         Reduce(Elementwise(ElementwiseKind.Identity, "compute_weighted_loss", reduction), losses, losses, weights, "losses", "losses");
+
+    /// <summary>Gradient of <see cref="ComputeWeightedLoss(LossInput{float}, LossInput{float}, Reduction)"/> with respect to the losses:
+    /// the weights broadcast to the losses, times the reduction's scale and the upstream gradient.</summary>
+    /// <param name="losses">The losses.</param>
+    /// <param name="weights">Weights; nothing means 1.</param>
+    /// <param name="reduction">The v1 reduction.</param>
+    /// <param name="upstream">The upstream gradient (the result's shape), or nothing for 1.</param>
+    /// <returns>∂/∂losses, with their shape.</returns>
+    /// <exception cref="ArgumentException">The weights cannot broadcast or the reduction is invalid.</exception>
+    public static Tensor<float> ComputeWeightedLossGradient(LossInput<float> losses, LossInput<float> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<float> upstream = default) =>
+        Nn.Gradient(Elementwise(ElementwiseKind.Identity, "compute_weighted_loss", reduction), losses, losses, upstream, weights, "losses", "losses");
+
+    /// <inheritdoc cref="ComputeWeightedLossGradient(LossInput{float}, LossInput{float}, Reduction, LossInput{float})"/>
+    public static Tensor<double> ComputeWeightedLossGradient(LossInput<double> losses, LossInput<double> weights = default, Reduction reduction = Reduction.SumByNonzeroWeights, LossInput<double> upstream = default) =>
+        Nn.Gradient(Elementwise(ElementwiseKind.Identity, "compute_weighted_loss", reduction), losses, losses, upstream, weights, "losses", "losses");
 
     /// <summary>The v1 string value of a reduction (<c>"weighted_sum_by_nonzero_weights"</c>, …).</summary>
     /// <param name="reduction">The reduction.</param>
@@ -178,7 +209,7 @@ public static class CompatV1
         _ => throw InvalidReduction(reduction),
     };
 
-    private static ReduceKind Kind(Reduction reduction) => reduction switch
+    internal static ReduceKind Kind(Reduction reduction) => reduction switch
     {
         Reduction.None => ReduceKind.None,
         Reduction.Sum => ReduceKind.Sum,
@@ -191,14 +222,8 @@ public static class CompatV1
     private static ArgumentOutOfRangeException InvalidReduction(Reduction reduction) =>
         new(nameof(reduction), reduction, $"Invalid Reduction Key {(int)reduction}. Key should be one of (none, weighted_sum, weighted_mean, weighted_sum_over_batch_size, weighted_sum_by_nonzero_weights).");
 
-    private static CategoricalCrossentropy Softmax(double labelSmoothing, Reduction reduction) =>
-        new(fromLogits: true, labelSmoothing: labelSmoothing, reduction: SharpLoss.Reduction.None) { CompatV1Kind = Kind(reduction) };
-
     private static ElementwiseOp Elementwise(ElementwiseKind kind, string name, Reduction reduction) =>
         new(kind, name) { CompatV1Kind = Kind(reduction) };
-
-    private static ElementwiseOp HuberOp(double delta, Reduction reduction) =>
-        new(ElementwiseKind.Huber, "huber_loss", Throw.Delta(delta)) { CompatV1Kind = Kind(reduction) };
 
     private static Tensor<T> Reduce<T>(Loss op, LossInput<T> labels, LossInput<T> predictions, LossInput<T> weights, string labelsArg = "labels", string predictionsArg = "predictions")
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -9,17 +9,17 @@ namespace SharpLoss;
 /// with their vector-Jacobian products (<c>…Gradient</c> methods: ∂Σ(upstream · loss)/∂logits; a missing
 /// <c>upstream</c> means all ones).
 /// </summary>
-public static class Nn
+public static partial class Nn
 {
     /// <summary><c>tf.nn.sigmoid_cross_entropy_with_logits</c>: max(x, 0) − x·z + log1p(exp(−|x|)) per element.</summary>
     /// <param name="labels">z, the same shape as <paramref name="logits"/>.</param>
     /// <param name="logits">x.</param>
     /// <returns>Per-element losses with <paramref name="logits"/>'s shape.</returns>
     /// <exception cref="ArgumentException">The shapes differ.</exception>
-    public static Tensor<float> SigmoidCrossEntropyWithLogits(LossInput<float> labels, LossInput<float> logits) => Values(Sigmoid, labels, logits);
+    public static Tensor<float> SigmoidCrossEntropyWithLogits(LossInput<float> labels, LossInput<float> logits) => TfNnSigmoidCrossEntropyWithLogits.Instance.Values(labels, logits);
 
     /// <inheritdoc cref="SigmoidCrossEntropyWithLogits(LossInput{float}, LossInput{float})"/>
-    public static Tensor<double> SigmoidCrossEntropyWithLogits(LossInput<double> labels, LossInput<double> logits) => Values(Sigmoid, labels, logits);
+    public static Tensor<double> SigmoidCrossEntropyWithLogits(LossInput<double> labels, LossInput<double> logits) => TfNnSigmoidCrossEntropyWithLogits.Instance.Values(labels, logits);
 
     /// <summary>Vector-Jacobian product of <see cref="SigmoidCrossEntropyWithLogits(LossInput{float}, LossInput{float})"/>: upstream · (σ(x) − z).</summary>
     /// <param name="labels">z.</param>
@@ -27,10 +27,10 @@ public static class Nn
     /// <param name="upstream">The upstream gradient (logits' shape), or nothing for all ones.</param>
     /// <returns>∂/∂logits, with <paramref name="logits"/>'s shape.</returns>
     /// <exception cref="ArgumentException">The shapes differ.</exception>
-    public static Tensor<float> SigmoidCrossEntropyWithLogitsGradient(LossInput<float> labels, LossInput<float> logits, LossInput<float> upstream = default) => Gradient(Sigmoid, labels, logits, upstream);
+    public static Tensor<float> SigmoidCrossEntropyWithLogitsGradient(LossInput<float> labels, LossInput<float> logits, LossInput<float> upstream = default) => TfNnSigmoidCrossEntropyWithLogits.Instance.Gradient(labels, logits, upstream);
 
     /// <inheritdoc cref="SigmoidCrossEntropyWithLogitsGradient(LossInput{float}, LossInput{float}, LossInput{float})"/>
-    public static Tensor<double> SigmoidCrossEntropyWithLogitsGradient(LossInput<double> labels, LossInput<double> logits, LossInput<double> upstream = default) => Gradient(Sigmoid, labels, logits, upstream);
+    public static Tensor<double> SigmoidCrossEntropyWithLogitsGradient(LossInput<double> labels, LossInput<double> logits, LossInput<double> upstream = default) => TfNnSigmoidCrossEntropyWithLogits.Instance.Gradient(labels, logits, upstream);
 
     /// <summary>
     /// <c>tf.nn.weighted_cross_entropy_with_logits</c>: q·z·(−log σ(x)) + (1 − z)·(−log(1 − σ(x))) per element, computed in a
@@ -66,10 +66,10 @@ public static class Nn
     /// <param name="axis">The class axis.</param>
     /// <returns>Losses with <paramref name="labels"/>'s shape without <paramref name="axis"/>.</returns>
     /// <exception cref="ArgumentException">The shapes differ or the axis is out of range.</exception>
-    public static Tensor<float> SoftmaxCrossEntropyWithLogits(LossInput<float> labels, LossInput<float> logits, int axis = -1) => Values(Softmax(axis), labels, logits);
+    public static Tensor<float> SoftmaxCrossEntropyWithLogits(LossInput<float> labels, LossInput<float> logits, int axis = -1) => new TfNnSoftmaxCrossEntropyWithLogits(axis).Values(labels, logits);
 
     /// <inheritdoc cref="SoftmaxCrossEntropyWithLogits(LossInput{float}, LossInput{float}, int)"/>
-    public static Tensor<double> SoftmaxCrossEntropyWithLogits(LossInput<double> labels, LossInput<double> logits, int axis = -1) => Values(Softmax(axis), labels, logits);
+    public static Tensor<double> SoftmaxCrossEntropyWithLogits(LossInput<double> labels, LossInput<double> logits, int axis = -1) => new TfNnSoftmaxCrossEntropyWithLogits(axis).Values(labels, logits);
 
     /// <summary>Vector-Jacobian product of <see cref="SoftmaxCrossEntropyWithLogits(LossInput{float}, LossInput{float}, int)"/> with respect to
     /// the logits: upstream · ((Σ labels)·softmax − labels), which is TensorFlow's softmax − labels for labels that sum to 1.</summary>
@@ -79,10 +79,10 @@ public static class Nn
     /// <param name="upstream">The upstream gradient (the loss's shape), or nothing for all ones.</param>
     /// <returns>∂/∂logits, with <paramref name="logits"/>'s shape.</returns>
     /// <exception cref="ArgumentException">The shapes differ or the axis is out of range.</exception>
-    public static Tensor<float> SoftmaxCrossEntropyWithLogitsGradient(LossInput<float> labels, LossInput<float> logits, int axis = -1, LossInput<float> upstream = default) => Gradient(Softmax(axis), labels, logits, upstream);
+    public static Tensor<float> SoftmaxCrossEntropyWithLogitsGradient(LossInput<float> labels, LossInput<float> logits, int axis = -1, LossInput<float> upstream = default) => new TfNnSoftmaxCrossEntropyWithLogits(axis).Gradient(labels, logits, upstream);
 
     /// <inheritdoc cref="SoftmaxCrossEntropyWithLogitsGradient(LossInput{float}, LossInput{float}, int, LossInput{float})"/>
-    public static Tensor<double> SoftmaxCrossEntropyWithLogitsGradient(LossInput<double> labels, LossInput<double> logits, int axis = -1, LossInput<double> upstream = default) => Gradient(Softmax(axis), labels, logits, upstream);
+    public static Tensor<double> SoftmaxCrossEntropyWithLogitsGradient(LossInput<double> labels, LossInput<double> logits, int axis = -1, LossInput<double> upstream = default) => new TfNnSoftmaxCrossEntropyWithLogits(axis).Gradient(labels, logits, upstream);
 
     /// <summary><c>tf.nn.sparse_softmax_cross_entropy_with_logits</c>: log Σ exp(x) − x_label per row (classes on the last axis).</summary>
     /// <param name="labels">Class ids in [0, K), of rank one less than <paramref name="logits"/>.</param>
@@ -119,16 +119,10 @@ public static class Nn
     /// <inheritdoc cref="SparseSoftmaxCrossEntropyWithLogitsGradient(LossInput{int}, LossInput{float}, LossInput{float})"/>
     public static Tensor<double> SparseSoftmaxCrossEntropyWithLogitsGradient(LossInput<long> labels, LossInput<double> logits, LossInput<double> upstream = default) => Sparse(default, labels, LabelKind.Int64, logits, upstream, CallMode.Backward);
 
-    private static readonly ElementwiseOp Sigmoid = new(ElementwiseKind.SigmoidCrossEntropy, "sigmoid_cross_entropy_with_logits");
-
-    private static readonly SparseCategoricalCrossentropy SparseOp = new(fromLogits: true, reduction: Reduction.None) { StrictLabelRank = true };
-
-    private static CategoricalCrossentropy Softmax(int axis) => new(fromLogits: true, axis: axis, reduction: Reduction.None);
-
-    internal static Tensor<T> Values<T>(Loss op, LossInput<T> labels, LossInput<T> logits)
+    internal static Tensor<T> Values<T>(Loss op, LossInput<T> labels, LossInput<T> logits, string labelsArg = "labels", string predictionsArg = "logits")
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = new CallArgs<T> { YTrue = labels, YPred = logits, Mode = CallMode.Tensor, Wrapper = false, YTrueName = "labels", YPredName = "logits" };
+        var a = new CallArgs<T> { YTrue = labels, YPred = logits, Mode = CallMode.Tensor, Wrapper = false, YTrueName = labelsArg, YPredName = predictionsArg };
         op.Run(ref a, out Tensor<T>? t);
         return t!;
     }
@@ -171,13 +165,13 @@ public static class Nn
         a.Upstream = upstream;
         if (mode == CallMode.Tensor)
         {
-            SparseOp.Run(ref a, out Tensor<T>? t);
+            TfNnSparseSoftmaxCrossEntropyWithLogits.Instance.Run(ref a, out Tensor<T>? t);
             return t!;
         }
 
         var grad = new T[logits.Data.Length];
         a.Gradient = grad;
-        SparseOp.Run(ref a, out _);
+        TfNnSparseSoftmaxCrossEntropyWithLogits.Instance.Run(ref a, out _);
         return Tensor.Create(grad, logits.Shape.TensorLengths());
     }
 
@@ -188,8 +182,8 @@ public static class Nn
         if (posWeight.IsScalar || posWeight.Data.Length == 1 && posWeight.Shape.Rank == 0)
         {
             T q = posWeight.IsScalar ? posWeight.Scalar : posWeight.Data[0];
-            var op = new ElementwiseOp(ElementwiseKind.WeightedCrossEntropy, "weighted_cross_entropy_with_logits", double.CreateTruncating(CheckPosWeight(q)));
-            return gradient ? Gradient(op, labels, logits, upstream) : Values(op, labels, logits);
+            var op = new TfNnWeightedCrossEntropyWithLogits(double.CreateTruncating(CheckPosWeight(q)));
+            return gradient ? op.Gradient(labels, logits, upstream) : op.Values(labels, logits);
         }
 
         // A tensor pos_weight: broadcast to the logits, then the same kernel element by element.

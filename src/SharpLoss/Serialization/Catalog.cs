@@ -7,6 +7,27 @@ namespace SharpLoss.Serialization;
 /// </summary>
 internal static class Catalog
 {
+    /// <summary>The <c>tf.nn</c> and <c>tf.compat.v1.losses</c> functions that compare labels with predictions, as loss
+    /// objects, resolved by their qualified names (<c>"tf.nn.log_poisson_loss"</c>).</summary>
+    private static readonly LossDefinition[] TensorFlowFunctions =
+    [
+        LossDefinition.Of<TfNnSigmoidCrossEntropyWithLogits>(),
+        LossDefinition.Of<TfNnWeightedCrossEntropyWithLogits>(),
+        LossDefinition.Of<TfNnSoftmaxCrossEntropyWithLogits>(),
+        LossDefinition.Of<TfNnSparseSoftmaxCrossEntropyWithLogits>(),
+        LossDefinition.Of<TfNnLogPoissonLoss>(),
+        LossDefinition.Of<TfV1AbsoluteDifference>(),
+        LossDefinition.Of<TfV1CosineDistance>(),
+        LossDefinition.Of<TfV1HingeLoss>(),
+        LossDefinition.Of<TfV1HuberLoss>(),
+        LossDefinition.Of<TfV1LogLoss>(),
+        LossDefinition.Of<TfV1MeanPairwiseSquaredError>(),
+        LossDefinition.Of<TfV1MeanSquaredError>(),
+        LossDefinition.Of<TfV1SigmoidCrossEntropy>(),
+        LossDefinition.Of<TfV1SoftmaxCrossEntropy>(),
+        LossDefinition.Of<TfV1SparseSoftmaxCrossEntropy>(),
+    ];
+
     private static readonly LossDefinition[] Definitions =
     [
         LossDefinition.Of<BinaryCrossentropy>(),
@@ -32,18 +53,18 @@ internal static class Catalog
         LossDefinition.Of<KLDivergence>(),
     ];
 
-    private static readonly Dictionary<string, LossDefinition> Classes = Definitions.ToDictionary(d => d.ClassName, StringComparer.Ordinal);
+    private static readonly Dictionary<string, LossDefinition> Classes = Definitions.Concat(TensorFlowFunctions).ToDictionary(d => d.QualifiedName, StringComparer.Ordinal);
 
     /// <summary>Keras 3 <c>keras.losses.get</c> function names and aliases (SPEC E.1), mapped to class names.</summary>
     private static readonly Dictionary<string, string> Keras3Names =
-        Definitions.SelectMany(d => d.Names.Select(n => (n, d.ClassName))).ToDictionary(p => p.n, p => p.ClassName, StringComparer.Ordinal);
+        Definitions.SelectMany(d => d.Names.Select(n => (n, d.QualifiedName))).ToDictionary(p => p.n, p => p.QualifiedName, StringComparer.Ordinal);
 
     /// <summary>
     /// The names tf.keras 2's <c>get</c> resolves beyond <see cref="Keras3Names"/> (SPEC E.2: its table is the whole
     /// <c>tf_keras.losses</c> namespace, aliases included), for the classes SharpLoss implements.
     /// </summary>
     private static readonly Dictionary<string, string> TfKeras2OnlyNames =
-        Definitions.SelectMany(d => d.TfKeras2Names.Select(n => (n, d.ClassName))).ToDictionary(p => p.n, p => p.ClassName, StringComparer.Ordinal);
+        Definitions.SelectMany(d => d.TfKeras2Names.Select(n => (n, d.QualifiedName))).ToDictionary(p => p.n, p => p.QualifiedName, StringComparer.Ordinal);
 
     /// <summary>Keras loss names (SPEC E.1 and E.2 tables) that SharpLoss does not implement, for a clearer message.</summary>
     private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
@@ -52,13 +73,16 @@ internal static class Catalog
     };
 
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under Keras 3, sorted.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. Classes.Values.Where(d => d.Gettable).Select(d => d.ClassName).Concat(Keras3Names.Keys).Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Names { get; } = [.. Classes.Values.Where(d => d.Gettable).Select(d => d.QualifiedName).Concat(Keras3Names.Keys).Order(StringComparer.Ordinal)];
 
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under tf.keras 2, sorted.</summary>
     public static IReadOnlyList<string> TfKeras2Names { get; } = [.. Names.Concat(TfKeras2OnlyNames.Keys).Order(StringComparer.Ordinal)];
 
-    /// <summary>The class names, sorted.</summary>
-    public static IReadOnlyList<string> ClassNames { get; } = [.. Classes.Keys.Order(StringComparer.Ordinal)];
+    /// <summary>The Keras class names, sorted.</summary>
+    public static IReadOnlyList<string> ClassNames { get; } = [.. Definitions.Select(d => d.QualifiedName).Order(StringComparer.Ordinal)];
+
+    /// <summary>The qualified names of the TensorFlow function objects, sorted.</summary>
+    public static IReadOnlyList<string> FunctionNames { get; } = [.. TensorFlowFunctions.Select(d => d.QualifiedName).Order(StringComparer.Ordinal)];
 
     public static IReadOnlyList<string> NamesFor(LossSemantics semantics) => semantics == LossSemantics.TfKeras2 ? TfKeras2Names : Names;
 
@@ -187,7 +211,7 @@ internal static class Catalog
     {
         string note = NotImplemented.Contains(className) ? $" '{className}' is a Keras loss that SharpLoss does not implement." : string.Empty;
         return new ArgumentException(
-            $"Unknown loss class '{Shown(className)}'.{note}{NameSuggestions.DidYouMean(className, ClassNames)} Expected one of: {string.Join(", ", ClassNames)}.",
+            $"Unknown loss class '{Shown(className)}'.{note}{NameSuggestions.DidYouMean(className, ClassNames.Concat(FunctionNames))} Expected one of: {string.Join(", ", ClassNames.Concat(FunctionNames))}.",
             paramName);
     }
 
@@ -195,7 +219,7 @@ internal static class Catalog
     public static TLoss FromConfig<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(
         System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] TLoss>(
         IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics)
-        where TLoss : Loss => (TLoss)FromConfig(LossDefinition.Of<TLoss>().ClassName, config, semantics);
+        where TLoss : Loss => (TLoss)FromConfig(LossDefinition.Of<TLoss>().QualifiedName, config, semantics);
 
     /// <summary>
     /// <c>cls.from_config(config)</c>. With <paramref name="semantics"/> null, a config whose reduction is "auto" reads as

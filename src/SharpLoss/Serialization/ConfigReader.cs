@@ -113,6 +113,27 @@ internal sealed class ConfigReader
         return reduction;
     }
 
+    /// <summary>A <c>tf.compat.v1.losses.Reduction</c> string (<c>"weighted_sum_by_nonzero_weights"</c>, …).</summary>
+    public CompatV1.Reduction V1Reduction(string key, CompatV1.Reduction fallback)
+    {
+        if (!TryGet(key, out object? v))
+        {
+            return fallback;
+        }
+
+        return v switch
+        {
+            "none" => CompatV1.Reduction.None,
+            "weighted_sum" => CompatV1.Reduction.Sum,
+            "weighted_mean" => CompatV1.Reduction.Mean,
+            "weighted_sum_over_batch_size" => CompatV1.Reduction.SumOverBatchSize,
+            "weighted_sum_by_nonzero_weights" => CompatV1.Reduction.SumByNonzeroWeights,
+            _ => throw new ArgumentException(
+                $"Invalid Reduction Key {Describe(v)} in the config of {_className}. Key should be one of (none, weighted_sum, weighted_mean, " +
+                "weighted_sum_over_batch_size, weighted_sum_by_nonzero_weights).", ParamName),
+        };
+    }
+
     public bool Bool(string key, bool fallback)
     {
         if (!TryGet(key, out object? v))

@@ -33,6 +33,13 @@ internal sealed class KerasLossAttribute(string className, string defaultName) :
     /// <c>{"module": "keras.losses", …}</c> config deserializes (CategoricalGeneralizedCrossEntropy, SPEC E.1).</summary>
     public bool Gettable { get; init; } = true;
 
+    /// <summary>
+    /// The TensorFlow module of a function object (<c>"tf.nn"</c> or <c>"tf.compat.v1.losses"</c>), or null for a Keras
+    /// class. A function's config holds its own arguments only (no name; <c>reduction</c> is a v1 reduction string when
+    /// declared), and <c>get</c> resolves it by its qualified name, e.g. <c>"tf.nn.log_poisson_loss"</c>.
+    /// </summary>
+    public string? Module { get; init; }
+
     /// <summary>Names only tf.keras 2's <c>get</c> resolves (space-separated).</summary>
     public string TfKeras2Names { get; init; } = string.Empty;
 }

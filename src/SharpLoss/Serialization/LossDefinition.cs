@@ -27,6 +27,8 @@ internal sealed class LossDefinition
     {
         Type = type;
         ClassName = a.ClassName;
+        Module = a.Module;
+        QualifiedName = a.Module is null ? a.ClassName : $"{a.Module}.{a.ClassName}";
         DefaultName = a.DefaultName;
         Names = Split(a.Names);
         Gettable = a.Gettable;
@@ -44,6 +46,13 @@ internal sealed class LossDefinition
 
     /// <summary>The Keras class name.</summary>
     public string ClassName { get; }
+
+    /// <summary>The TensorFlow module of a function object, or null for a Keras class.</summary>
+    public string? Module { get; }
+
+    /// <summary>The catalogue's key: the class name, or for a TensorFlow function its module and name
+    /// (<c>"tf.compat.v1.losses.log_loss"</c>).</summary>
+    public string QualifiedName { get; }
 
     /// <summary>The default <c>name</c>.</summary>
     public string DefaultName { get; }
@@ -126,6 +135,11 @@ internal sealed class LossDefinition
     /// <returns>The loss.</returns>
     public Loss Read(ConfigReader r)
     {
+        if (Module is not null)
+        {
+            return ReadFunction(r);
+        }
+
         Key[] keys = r.Semantics == LossSemantics.Keras3 ? _keras3 : _tfKeras2;
         object?[] args = new object?[_parameters.Length];
         for (int i = 0; i < _parameters.Length; i++)
@@ -142,6 +156,33 @@ internal sealed class LossDefinition
 
         string[] first = r.Semantics == LossSemantics.Keras3 ? ["name", "reduction"] : ["reduction", "name"];
         r.Done([.. first, .. keys.Select(k => k.Name)]);
+        try
+        {
+            return (Loss)_constructor.Invoke(args);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is ArgumentException inner)
+        {
+            ExceptionDispatchInfo.Throw(inner);
+            throw;
+        }
+    }
+
+    /// <summary>A TensorFlow function object: its declared arguments only (a v1 <c>reduction</c> among them).</summary>
+    private Loss ReadFunction(ConfigReader r)
+    {
+        object?[] args = new object?[_parameters.Length];
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            ParameterInfo p = _parameters[i];
+            args[i] = Array.Find(_keras3, k => k.Parameter == p) is { } key ? ReadValue(r, key) : p.DefaultValue;
+        }
+
+        r.Done([.. _keras3.Select(k => k.Name)]);
+        return Construct(args);
+    }
+
+    private Loss Construct(object?[] args)
+    {
         try
         {
             return (Loss)_constructor.Invoke(args);
@@ -171,6 +212,10 @@ internal sealed class LossDefinition
                 // A number, or a list of numbers: the form the loss was given (Keras writes alpha as given).
                 value = alpha.ConfigValue;
             }
+            else if (value is CompatV1.Reduction v1)
+            {
+                value = CompatV1.ToTensorFlowString(v1);
+            }
 
             if (!key.OnlyWhenNotDefault || !Equals(value, key.Parameter.DefaultValue))
             {
@@ -189,6 +234,8 @@ internal sealed class LossDefinition
             : t == typeof(int?) ? (r.Contains(key.Name) ? r.NullableInt(key.Name) : (int?)fallback)
             : t == typeof(IReadOnlyList<int>) ? r.NullableAxes(key.Name, (IReadOnlyList<int>?)fallback)
             : t == typeof(FocalAlpha?) ? (object?)(r.Contains(key.Name) ? r.Alpha(key.Name) : (FocalAlpha?)fallback)
+            : t == typeof(double?) ? (r.Contains(key.Name) ? r.Double(key.Name, double.NaN) : (double?)fallback)
+            : t == typeof(CompatV1.Reduction) ? r.V1Reduction(key.Name, (CompatV1.Reduction)fallback!)
             : throw new InvalidOperationException($"Config key '{key.Name}': parameters of type {t.Name} are not read yet.");
     }
 
@@ -201,7 +248,9 @@ internal sealed class LossDefinition
         string camel = Camel(name);
         ParameterInfo parameter = Array.Find(_parameters, p => p.Name == camel)
             ?? throw new InvalidOperationException($"{Type.Name}: config key '{name}' has no constructor parameter '{camel}'.");
-        PropertyInfo property = Type.GetProperty(char.ToUpperInvariant(camel[0]) + camel[1..])
+        // A TensorFlow function's v1 reduction is its V1Reduction (Loss.Reduction is the Keras enum).
+        string propertyName = Module is not null && name == "reduction" ? "V1Reduction" : char.ToUpperInvariant(camel[0]) + camel[1..];
+        PropertyInfo property = Type.GetProperty(propertyName)
             ?? throw new InvalidOperationException($"{Type.Name}: config key '{name}' has no property for '{camel}'.");
         return new Key(name, parameter, property, optional);
     })];
