@@ -103,7 +103,9 @@ public abstract partial class Loss
             Shape maskShape = default;
             if (IsSparse)
             {
-                labelBuffer = SparseLabels.Rent(samples);
+                // One class id per sample, or a sequence of them (CTC): every id of y_true is converted and checked.
+                int labelCount = checked((int)labelShape.Count);
+                labelBuffer = SparseLabels.Rent(labelCount);
                 if (IgnoreClassId is not null)
                 {
                     maskBuffer = ArrayPool<bool>.Shared.Rent(Math.Max(1, samples));
@@ -112,8 +114,8 @@ public abstract partial class Loss
                     maskShape = layout.LossShape;
                 }
 
-                SparseLabels.Convert(a, labelShape, layout.D, IgnoreClassId, labelBuffer.AsSpan(0, samples), hasMask ? maskBuffer.AsSpan(0, samples) : default);
-                labels = labelBuffer.AsSpan(0, samples);
+                SparseLabels.Convert(a, labelShape, layout.D, IgnoreClassId, labelBuffer.AsSpan(0, labelCount), hasMask ? maskBuffer.AsSpan(0, samples) : default);
+                labels = labelBuffer.AsSpan(0, labelCount);
             }
             else if (layout.BroadcastYTrue)
             {

@@ -9,7 +9,7 @@ namespace SharpLoss;
 /// with their vector-Jacobian products (<c>…Gradient</c> methods: ∂Σ(upstream · loss)/∂logits; a missing
 /// <c>upstream</c> means all ones).
 /// </summary>
-public static class Nn
+public static partial class Nn
 {
     /// <summary><c>tf.nn.sigmoid_cross_entropy_with_logits</c>: max(x, 0) − x·z + log1p(exp(−|x|)) per element.</summary>
     /// <param name="labels">z, the same shape as <paramref name="logits"/>.</param>
