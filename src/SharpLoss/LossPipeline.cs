@@ -157,6 +157,14 @@ public abstract partial class Loss
                 }
             }
 
+            if (MasksNonPositiveLosses)
+            {
+                maskBuffer = ValueMask(a.YPred.Data, y, labels, layout, samples, hasMask ? mask : default, hasMask ? maskShape : layout.LossShape, maskBuffer);
+                hasMask = true;
+                mask = maskBuffer.AsSpan(0, samples);
+                maskShape = layout.LossShape;
+            }
+
             using WeightPlan<T> plan = WeightPlan<T>.Build(layout.LossShape, a.SampleWeight, mask, maskShape, hasMask, Rule, Kind, a.WeightArg);
             var b = new Batch<T>
             {
