@@ -138,7 +138,9 @@ public abstract partial class Loss
             Shape maskShape = default;
             if (IsSparse)
             {
-                labelBuffer = SparseLabels.Rent(samples);
+                // One class id per sample, or a sequence of them (CTC): every id of y_true is converted and checked.
+                int labelCount = checked((int)labelShape.Count);
+                labelBuffer = SparseLabels.Rent(labelCount);
                 if (IgnoreClassId is not null)
                 {
                     maskBuffer = ArrayPool<bool>.Shared.Rent(Math.Max(1, samples));
@@ -147,8 +149,8 @@ public abstract partial class Loss
                     maskShape = layout.LossShape;
                 }
 
-                SparseLabels.Convert(a, labelShape, layout.D, IgnoreClassId, labelBuffer.AsSpan(0, samples), hasMask ? maskBuffer.AsSpan(0, samples) : default);
-                labels = labelBuffer.AsSpan(0, samples);
+                SparseLabels.Convert(a, labelShape, layout.D, IgnoreClassId, labelBuffer.AsSpan(0, labelCount), hasMask ? maskBuffer.AsSpan(0, samples) : default);
+                labels = labelBuffer.AsSpan(0, labelCount);
             }
             else if (layout.BroadcastYTrue)
             {
@@ -188,6 +190,14 @@ public abstract partial class Loss
                     mask = a.Mask.Data;
                     maskShape = a.Mask.Shape;
                 }
+            }
+
+            if (MasksNonPositiveLosses)
+            {
+                maskBuffer = ValueMask(a.YPred.Data, y, labels, layout, samples, hasMask ? mask : default, hasMask ? maskShape : layout.LossShape, maskBuffer);
+                hasMask = true;
+                mask = maskBuffer.AsSpan(0, samples);
+                maskShape = layout.LossShape;
             }
 
             using WeightPlan<T> plan = WeightPlan<T>.Build(layout.LossShape, a.SampleWeight, mask, maskShape, hasMask, Rule, Kind, a.WeightArg);

@@ -175,12 +175,14 @@ internal ref struct WeightPlan<T>
             int count = checked((int)merged.Count);
             plan._rentedMerged = ArrayPool<T>.Shared.Rent(Math.Max(1, count));
             Span<T> dst = plan._rentedMerged.AsSpan(0, count);
-            int[] mMap = Broadcast.Map(merged, mShape);
-            int[]? wMap = hasWeight && !sScalar ? Broadcast.Map(merged, wShape) : null;
+            // Index maps only where a broadcast happens (a mask and weights of the losses' shape need none, and allocate nothing).
+            int[]? mMap = merged == mShape ? null : Broadcast.Map(merged, mShape);
+            int[]? wMap = hasWeight && !sScalar && merged != wShape ? Broadcast.Map(merged, wShape) : null;
+            bool wSame = hasWeight && !sScalar && merged == wShape;
             for (int v = 0; v < count; v++)
             {
-                T fm = mask[mMap[v]] ? factor : T.Zero * factor;
-                T w = wMap is null ? sScalarValue : sData[wMap[v]];
+                T fm = mask[mMap is null ? v : mMap[v]] ? factor : T.Zero * factor;
+                T w = wSame ? sData[v] : wMap is null ? sScalarValue : sData[wMap[v]];
                 dst[v] = fm * w;
             }
 

@@ -5,7 +5,7 @@ using SharpLoss.Internals;
 namespace SharpLoss;
 
 /// <summary>
-/// A loss whose <c>yTrue</c> holds one class id per sample (SparseCategoricalCrossentropy, its focal variant,
+/// A loss whose <c>yTrue</c> holds class ids, one per sample or a label sequence per sample (CTC) (SparseCategoricalCrossentropy, its focal variant,
 /// CategoricalGeneralizedCrossEntropy): every entry point of <see cref="Loss"/> also takes the ids as <see cref="int"/> or
 /// <see cref="long"/>, which never pass through a float (floating-point ids are truncated toward zero, as TensorFlow casts
 /// them). Ids outside [0, K), other than an ignored class, throw <see cref="ArgumentOutOfRangeException"/>.

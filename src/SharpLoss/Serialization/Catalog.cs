@@ -51,6 +51,8 @@ internal static class Catalog
         LossDefinition.Of<Hinge>(),
         LossDefinition.Of<SquaredHinge>(),
         LossDefinition.Of<KLDivergence>(),
+        LossDefinition.Of<CTC>(),
+        LossDefinition.Of<Circle>(),
     ];
 
     private static readonly Dictionary<string, LossDefinition> Classes = Definitions.Concat(TensorFlowFunctions).ToDictionary(d => d.QualifiedName, StringComparer.Ordinal);
@@ -69,7 +71,7 @@ internal static class Catalog
     /// <summary>Keras loss names (SPEC E.1 and E.2 tables) that SharpLoss does not implement, for a clearer message.</summary>
     private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
     {
-        "Loss", "LossFunctionWrapper", "Circle", "CTC", "circle", "ctc",
+        "Loss", "LossFunctionWrapper",
     };
 
     /// <summary>Every name <see cref="Losses.Get(string, LossSemantics)"/> accepts under Keras 3, sorted.</summary>

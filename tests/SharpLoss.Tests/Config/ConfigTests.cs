@@ -240,7 +240,7 @@ public class ConfigTests
     }
 
     [Theory]
-    [InlineData("{\"module\": \"keras.losses\", \"class_name\": \"CTC\", \"config\": {\"name\": \"ctc\", \"reduction\": \"sum_over_batch_size\"}, \"registered_name\": null}", "CTC")]
+    [InlineData("{\"module\": \"keras.src.losses.losses\", \"class_name\": \"LossFunctionWrapper\", \"config\": {\"name\": \"mse\", \"reduction\": \"sum_over_batch_size\"}, \"registered_name\": \"LossFunctionWrapper\"}", "LossFunctionWrapper")]
     [InlineData("{\"class_name\": \"NotALoss\", \"config\": {}}", "NotALoss")]
     public void FromJson_UnknownClass_Throws(string json, string className)
     {

@@ -71,8 +71,8 @@ public class SuggestionTests
     [Fact]
     public void Get_KerasLossSharpLossLacks_SaysSo()
     {
-        // SPEC E.1 lists CTC / ctc among Keras 3's losses (B.18).
-        var e = Assert.Throws<ArgumentException>(() => Losses.Get("ctc"));
+        // SPEC E.1 lists LossFunctionWrapper among the names Keras 3's get resolves.
+        var e = Assert.Throws<ArgumentException>(() => Losses.Get("LossFunctionWrapper"));
         Assert.Contains("does not implement", e.Message, StringComparison.Ordinal);
     }
 

@@ -39,6 +39,12 @@ public class AllocationTests
         var data = new TheoryData<string, int>();
         foreach (string name in SharpLoss.Serialization.Catalog.ClassNames)
         {
+            if (name is "CTC" or "Circle")
+            {
+                // Inputs of their own shapes (logit sequences, embedding batches): checked in CtcTests and CircleTests.
+                continue;
+            }
+
             foreach (int degree in new[] { 1, 2 })
             {
                 data.Add(name, degree);

@@ -333,8 +333,14 @@ public class ConsistencyTests
             c.Delta = new[] { 1.0, 0.5, 0, 2.5 }[rng.Next(4)];
 
             c.PShape = RandomShape(rng);
+            if (className == "Circle" && rng.Next(4) != 0)
+            {
+                // Circle takes a batch of embeddings, (N, D), only: mostly those, so that enough calls are valid.
+                c.PShape = [1 + rng.Next(6), 1 + rng.Next(5)];
+            }
+
             bool sparse = className is null ? c.Kind == LossKind.Scce
-                : className.StartsWith("Sparse", StringComparison.Ordinal) || className == "CategoricalGeneralizedCrossEntropy";
+                : className.StartsWith("Sparse", StringComparison.Ordinal) || className is "CategoricalGeneralizedCrossEntropy" or "Circle";
             int[] perSample = c.PShape.Length > 0 ? c.PShape[..^1] : [];
             c.YShape = rng.Next(6) switch
             {

@@ -1,0 +1,387 @@
+// Circle (SPEC B.21, A.4, E.1, B.23): the published Keras cases of the case file (SPEC J), a naive double-precision
+// reference written from SPEC B.21 (never calling the library), central finite differences, the loss > 0 mask in every
+// reduction, the reference set of the function form, configs, names, thread-count bit-identity and bad inputs.
+
+using System.Numerics.Tensors;
+using System.Text.Json;
+using SharpLoss.Tests.Conformance;
+using SharpLoss.Tests.Reference;
+
+namespace SharpLoss.Tests.Spec;
+
+public class CircleTests
+{
+    // ---------------------------------------------------------------- double reference (SPEC B.21)
+
+    /// <summary>Per-sample Circle losses of x (n × dim) against the references r (m × dim), in double.</summary>
+    private static double[] Reference(double[] labels, double[] x, int dim, double[]? refLabels = null, double[]? r = null, double gamma = 80, double margin = 0.4, bool removeDiagonal = true)
+    {
+        int n = labels.Length;
+        r ??= x;
+        refLabels ??= labels;
+        int m = refLabels.Length;
+        var losses = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            var pos = new List<double>();
+            var neg = new List<double>();
+            for (int j = 0; j < m; j++)
+            {
+                double s = 0;
+                for (int k = 0; k < dim; k++)
+                {
+                    s += x[(i * dim) + k] * r[(j * dim) + k];
+                }
+
+                double d = Math.Max(1 - s, 0);
+                bool same = (int)labels[i] == (int)refLabels[j];
+                if (same && !(removeDiagonal && i == j))
+                {
+                    pos.Add(-gamma * Math.Max(margin + d, 0) * (margin - d));
+                }
+                else if (!same)
+                {
+                    neg.Add(gamma * Math.Max(1 + margin - d, 0) * (1 - margin - d));
+                }
+            }
+
+            double z = LogSumExp(pos) + LogSumExp(neg);
+            losses[i] = double.IsNegativeInfinity(z) ? 0 : Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+        }
+
+        return losses;
+    }
+
+    private static double LogSumExp(List<double> v)
+    {
+        if (v.Count == 0)
+        {
+            return double.NegativeInfinity;
+        }
+
+        double m = v.Max();
+        return m + Math.Log(v.Sum(a => Math.Exp(a - m)));
+    }
+
+    /// <summary>n random unit vectors of dimension dim.</summary>
+    private static double[] UnitRows(Random rng, int n, int dim)
+    {
+        var x = new double[n * dim];
+        for (int i = 0; i < n; i++)
+        {
+            double norm = 0;
+            for (int k = 0; k < dim; k++)
+            {
+                double v = (rng.NextDouble() * 2) - 1;
+                x[(i * dim) + k] = v;
+                norm += v * v;
+            }
+
+            for (int k = 0; k < dim; k++)
+            {
+                x[(i * dim) + k] /= Math.Sqrt(norm);
+            }
+        }
+
+        return x;
+    }
+
+    // ---------------------------------------------------------------- published cases (SPEC J)
+
+    public static TheoryData<int, bool> PublishedCases()
+    {
+        var data = new TheoryData<int, bool>();
+        foreach (DocstringCase c in DocstringCases.All.Where(c => c.Loss == "Circle"))
+        {
+            data.Add(c.Index, false);
+            data.Add(c.Index, true);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void PublishedCases_AreTheSixOfTheCaseFile()
+    {
+        // SPEC J coverage line: "Circle 6".
+        Assert.Equal(6, PublishedCases().Count / 2);
+    }
+
+    [Theory]
+    [MemberData(nameof(PublishedCases))]
+    public void PublishedCase_MatchesPublishedAndFloat32Reference(int index, bool isDouble)
+    {
+        DocstringCase c = DocstringCases.Get(index);
+        JsonElement args = CtorArgs(index);
+        double margin = args.TryGetProperty("margin", out JsonElement mv) ? mv.GetDouble() : 0.4;
+        bool removeDiagonal = !args.TryGetProperty("remove_diagonal", out JsonElement rd) || rd.GetBoolean();
+        double gamma = args.TryGetProperty("gamma", out JsonElement gv) ? gv.GetDouble() : 80.0;
+        var loss = new Circle(gamma, margin, removeDiagonal, c.Options.KerasReduction(LossSemantics.Keras3));
+        double[] got = isDouble ? RunDouble(loss, c) : [.. RunFloat(loss, c).Select(v => (double)v)];
+        double[] expected = c.Expected.Data;
+        Assert.Equal(expected.Length, got.Length);
+        for (int i = 0; i < got.Length; i++)
+        {
+            // The published number with the case's tolerance (numpy allclose).
+            Assert.True(Math.Abs(got[i] - expected[i]) <= c.Atol + (c.Rtol * Math.Abs(expected[i])), $"{c}: [{i}] {got[i]} vs published {expected[i]}");
+            if (!isDouble && c.ReferenceFloat32 is { } reference)
+            {
+                double e = reference.Data[i];
+                Assert.True(Math.Abs(got[i] - e) <= 1e-6 * Math.Max(1, Math.Abs(e)), $"{c}: [{i}] {got[i]} vs reference_float32 {e}");
+            }
+        }
+    }
+
+    private static float[] RunFloat(Circle loss, DocstringCase c)
+    {
+        float[] y = [.. c.YTrue.Data.Select(v => (float)v)];
+        float[] p = [.. c.YPred.Data.Select(v => (float)v)];
+        var yIn = new LossInput<float>(y, c.YTrue.Shape);
+        var pIn = new LossInput<float>(p, c.YPred.Shape);
+        LossInput<float> w = c.SampleWeight is { } sw ? new LossInput<float>([.. sw.Data.Select(v => (float)v)], sw.Shape) : default;
+        return loss.Reduction == Reduction.None ? loss.Call(yIn, pIn, w).ToArray() : [loss.Compute(yIn, pIn, w)];
+    }
+
+    private static double[] RunDouble(Circle loss, DocstringCase c)
+    {
+        var yIn = new LossInput<double>(c.YTrue.Data, c.YTrue.Shape);
+        var pIn = new LossInput<double>(c.YPred.Data, c.YPred.Shape);
+        LossInput<double> w = c.SampleWeight is { } sw ? new LossInput<double>(sw.Data, sw.Shape) : default;
+        return loss.Reduction == Reduction.None ? loss.Call(yIn, pIn, w).ToArray() : [loss.Compute(yIn, pIn, w)];
+    }
+
+    private static JsonElement CtorArgs(int index)
+    {
+        using FileStream stream = File.OpenRead(DocstringCases.FilePath);
+        using JsonDocument doc = JsonDocument.Parse(stream);
+        return doc.RootElement[index].GetProperty("ctor_args").Clone();
+    }
+
+    // ---------------------------------------------------------------- reference, finite differences
+
+    [Theory]
+    [InlineData(true, 80.0, 0.4)]
+    [InlineData(false, 80.0, 0.4)]
+    [InlineData(true, 16.0, 0.25)]
+    public void PerSample_MatchesDoubleReference(bool removeDiagonal, double gamma, double margin)
+    {
+        var rng = new Random(1);
+        const int n = 12, dim = 5;
+        double[] x = UnitRows(rng, n, dim);
+        double[] labels = [.. Enumerable.Range(0, n).Select(i => (double)(i % 4))];
+        labels[11] = 9; // a label of its own: no positive pair (with the diagonal removed)
+        double[] expected = Reference(labels, x, dim, gamma: gamma, margin: margin, removeDiagonal: removeDiagonal);
+        Tensor<double> got = Losses.Circle(labels, new LossInput<double>(x, n, dim), removeDiagonal: removeDiagonal, gamma: gamma, margin: margin);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(expected[i], got[i], 1e-11);
+        }
+
+        Assert.Equal(removeDiagonal ? 0.0 : expected[11], got[11], 1e-11);
+    }
+
+    [Fact]
+    public void ReferenceSet_MatchesDoubleReference()
+    {
+        var rng = new Random(2);
+        const int n = 6, m = 9, dim = 4;
+        double[] x = UnitRows(rng, n, dim);
+        double[] r = UnitRows(rng, m, dim);
+        double[] labels = [0, 1, 2, 0, 1, 5];
+        double[] refLabels = [0, 0, 1, 1, 2, 2, 3, 3, 0];
+        double[] expected = Reference(labels, x, dim, refLabels, r);
+        Tensor<double> got = Losses.Circle(labels, new LossInput<double>(x, n, dim), refLabels, new LossInput<double>(r, m, dim));
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(expected[i], got[i], 1e-11);
+        }
+
+        float[] xf = [.. x.Select(v => (float)v)];
+        float[] rf = [.. r.Select(v => (float)v)];
+        Tensor<float> gotF = Losses.Circle(labels.Select(v => (float)v).ToArray(), new LossInput<float>(xf, n, dim), refLabels.Select(v => (float)v).ToArray(), new LossInput<float>(rf, m, dim));
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(expected[i], gotF[i], Math.Max(1e-3, expected[i] * 1e-5));
+        }
+    }
+
+    [Theory]
+    [InlineData(Reduction.SumOverBatchSize, true)]
+    [InlineData(Reduction.MeanWithSampleWeight, true)]
+    [InlineData(Reduction.Sum, false)]
+    public void Gradient_MatchesCentralFiniteDifferences(Reduction reduction, bool weighted)
+    {
+        // Small γ keeps the exponentials in range for the finite-difference steps; one row without positives (label 7).
+        var rng = new Random(3);
+        const int n = 7, dim = 4;
+        double[] x = UnitRows(rng, n, dim);
+        double[] labels = [0, 0, 1, 1, 2, 2, 7];
+        double[] w = [1.0, 0.5, 2.0, 1.5, 0.25, 1.0, 3.0];
+        var loss = new Circle(gamma: 8, margin: 0.25, reduction: reduction);
+        LossInput<double> W() => weighted ? new LossInput<double>(w, n) : default;
+        double F(double[] v) => loss.Compute(labels, new LossInput<double>(v, n, dim), W());
+        double[] expected = FiniteDifference.Gradient(F, x);
+        (double value, Tensor<double> grad) = loss.ValueAndGradient(labels, new LossInput<double>(x, n, dim), W());
+        Assert.Equal(F(x), value);
+        double[] got = grad.ToArray();
+        for (int i = 0; i < got.Length; i++)
+        {
+            Assert.True(Math.Abs(got[i] - expected[i]) <= 1e-6 * Math.Max(1, Math.Abs(expected[i])), $"grad[{i}] {got[i]} vs finite difference {expected[i]}");
+        }
+
+        Assert.All(got.Skip((n - 1) * dim), g => Assert.NotEqual(0.0, g)); // the unmasked rows still pull on row 6 as a negative
+    }
+
+    // ---------------------------------------------------------------- the loss > 0 mask in the reductions (SPEC A.3, A.4)
+
+    [Fact]
+    public void Reductions_MaskNonPositiveRows()
+    {
+        var rng = new Random(4);
+        const int n = 6, dim = 3;
+        double[] x = UnitRows(rng, n, dim);
+        double[] labels = [1, 1, 2, 2, 3, 4]; // rows 4 and 5 have no positive pair: loss 0, masked
+        double[] l = Reference(labels, x, dim);
+        double[] w = [2, 1, 0.5, 1, 4, 3];
+        var p = new LossInput<double>(x, n, dim);
+        double sumL = l.Take(4).Sum(), sumLw = l.Zip(w).Take(4).Sum(t => t.First * t.Second);
+
+        // sum_over_batch_size: the mask weights the valid rows total/valid, so Σ/valid; mean_with_sample_weight: Σ(l·w)/Σ(w·mask).
+        Assert.Equal(sumL / 4, new Circle().Compute(labels, p), 1e-10);
+        Assert.Equal(sumLw / 4, new Circle().Compute(labels, p, w), 1e-10);
+        Assert.Equal(sumLw / 4.5, new Circle(reduction: Reduction.MeanWithSampleWeight).Compute(labels, p, w), 1e-10);
+        Assert.Equal(sumLw, new Circle(reduction: Reduction.Sum).Compute(labels, p, w), 1e-10);
+        Tensor<double> none = new Circle(reduction: Reduction.None).Call(labels, p, w);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(l[i] * w[i], none[i], 1e-10);
+        }
+
+        // A caller's mask combines with the loss's own.
+        Assert.Equal((l[1] + l[2] + l[3]) / 3, new Circle().Compute(labels, p, mask: new[] { false, true, true, true, true, true }), 1e-10);
+
+        // Every row masked: 0 (Keras 3).
+        Assert.Equal(0.0, new Circle().Compute(new double[] { 1, 2, 3, 4, 5, 6 }, p));
+    }
+
+    // ---------------------------------------------------------------- precision, threads, buffers
+
+    [Fact]
+    public void FloatAndDouble_Agree()
+    {
+        var rng = new Random(5);
+        const int n = 40, dim = 8;
+        double[] x = UnitRows(rng, n, dim);
+        double[] labels = [.. Enumerable.Range(0, n).Select(i => (double)(i % 6))];
+        var loss = new Circle(gamma: 32);
+        (double vd, Tensor<double> gd) = loss.ValueAndGradient(labels, new LossInput<double>(x, n, dim));
+        (float vf, Tensor<float> gf) = loss.ValueAndGradient(labels.Select(v => (float)v).ToArray(), new LossInput<float>(x.Select(v => (float)v).ToArray(), n, dim));
+        Assert.Equal(vd, vf, vd * 1e-4);
+        double[] a = gd.ToArray();
+        float[] f = gf.ToArray();
+        double scale = a.Max(Math.Abs);
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.Equal(a[i], f[i], scale * 1e-4);
+        }
+    }
+
+    [Fact]
+    public void OneOrTwoThreads_BitIdentical()
+    {
+        var rng = new Random(6);
+        const int n = 300, dim = 24;
+        float[] x = [.. UnitRows(rng, n, dim).Select(v => (float)v)];
+        float[] labels = [.. Enumerable.Range(0, n).Select(i => (float)(i % 17))];
+        var p = new LossInput<float>(x, n, dim);
+        (float v1, Tensor<float> g1) = new Circle { MaxDegreeOfParallelism = 1 }.ValueAndGradient(labels, p);
+        (float v2, Tensor<float> g2) = new Circle { MaxDegreeOfParallelism = 2 }.ValueAndGradient(labels, p);
+        Assert.Equal(BitConverter.SingleToInt32Bits(v1), BitConverter.SingleToInt32Bits(v2));
+        Assert.True(g1.ToArray().AsSpan().SequenceEqual(g2.ToArray()));
+    }
+
+    [Fact]
+    public void GradientIntoPredictionsBuffer_EqualsSeparateBuffer()
+    {
+        var rng = new Random(7);
+        const int n = 20, dim = 6;
+        float[] x = [.. UnitRows(rng, n, dim).Select(v => (float)v)];
+        float[] labels = [.. Enumerable.Range(0, n).Select(i => (float)(i % 5))];
+        var loss = new Circle();
+        var separate = new float[x.Length];
+        float v1 = loss.ValueAndGradientInto(labels, new LossInput<float>(x, n, dim), separate);
+        float[] inPlace = (float[])x.Clone();
+        float v2 = loss.ValueAndGradientInto(labels, new LossInput<float>(inPlace, n, dim), inPlace);
+        Assert.Equal(v1, v2);
+        Assert.Equal(separate, inPlace);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void SpanPath_AllocatesNothing(int degree)
+    {
+        var rng = new Random(8);
+        const int n = 64, dim = 16;
+        double[] xd = UnitRows(rng, n, dim);
+        float[] xf = [.. xd.Select(v => (float)v)];
+        float[] lf = [.. Enumerable.Range(0, n).Select(i => (float)(i % 7))];
+        double[] ld = [.. lf.Select(v => (double)v)];
+        var gf = new float[xf.Length];
+        var gd = new double[xd.Length];
+        var loss = new Circle { MaxDegreeOfParallelism = degree };
+        Assert.Equal(0, Performance.AllocationTests.SteadyState(() => loss.ValueAndGradientInto(lf, new LossInput<float>(xf, n, dim), gf), 50));
+        Assert.Equal(0, Performance.AllocationTests.SteadyState(() => loss.ValueAndGradientInto(ld, new LossInput<double>(xd, n, dim), gd), 50));
+    }
+
+    // ---------------------------------------------------------------- config and names (SPEC E.1, E.3, B.23)
+
+    [Fact]
+    public void Config_RoundTripsThroughJsonAndConfig()
+    {
+        const string json = "{\"module\": \"keras.losses\", \"class_name\": \"Circle\", \"config\": {\"name\": \"circle\", \"reduction\": \"sum_over_batch_size\", \"gamma\": 80.0, \"margin\": 0.4, \"remove_diagonal\": true}, \"registered_name\": null}";
+        Assert.Equal(json, new Circle().ToJson());
+        var back = Assert.IsType<Circle>(Losses.FromJson(json));
+        Assert.Equal(80.0, back.Gamma);
+        var custom = new Circle(256, 0.25, false, Reduction.Sum, "c");
+        var again = Assert.IsType<Circle>(Losses.FromJson(custom.ToJson()));
+        Assert.Equal((256.0, 0.25, false, Reduction.Sum, "c"), (again.Gamma, again.Margin, again.RemoveDiagonal, again.Reduction, again.Name));
+        Assert.Equal(custom.ToJson(), Circle.FromConfig(custom.GetConfig()).ToJson());
+    }
+
+    [Fact]
+    public void Names_ResolveUnderKeras3Only()
+    {
+        Assert.IsType<Circle>(Losses.Get("circle"));
+        Assert.IsType<Circle>(Losses.Get("Circle"));
+        Assert.Contains("circle", Losses.Names);
+        Assert.Throws<ArgumentException>(() => Losses.Get("circle", LossSemantics.TfKeras2));
+        var e = Assert.Throws<ArgumentException>(() => new Circle(semantics: LossSemantics.TfKeras2));
+        Assert.Equal("semantics", e.ParamName);
+    }
+
+    // ---------------------------------------------------------------- bad input
+
+    [Fact]
+    public void BadInput_ThrowsNamingTheArgument()
+    {
+        var loss = new Circle();
+        double[] x = new double[12];
+        var rank = Assert.Throws<ArgumentException>(() => loss.Compute(new double[] { 1, 2, 3 }, new LossInput<double>(x, 3, 2, 2)));
+        Assert.Equal("yPred", rank.ParamName);
+        Assert.Contains("(N, D)", rank.Message, StringComparison.Ordinal);
+
+        var labels = Assert.Throws<ArgumentException>(() => loss.Compute(new double[] { 1, 2 }, new LossInput<double>(x, 3, 4)));
+        Assert.Equal("yTrue", labels.ParamName);
+        Assert.Contains("(3,)", labels.Message, StringComparison.Ordinal);
+        Assert.Contains("yTrue.shape=(2,)", labels.Message, StringComparison.Ordinal);
+
+        Assert.Equal("gamma", Assert.Throws<ArgumentOutOfRangeException>(() => new Circle(gamma: double.NaN)).ParamName);
+        Assert.Equal("margin", Assert.Throws<ArgumentOutOfRangeException>(() => new Circle(margin: double.PositiveInfinity)).ParamName);
+
+        var dim = Assert.Throws<ArgumentException>(() => Losses.Circle(new double[] { 1, 2, 3 }, new LossInput<double>(x, 3, 4), new double[] { 1, 2 }, new LossInput<double>(new double[6], 2, 3)));
+        Assert.Equal("refEmbeddings", dim.ParamName);
+        var count = Assert.Throws<ArgumentException>(() => Losses.Circle(new double[] { 1, 2, 3 }, new LossInput<double>(x, 3, 4), new double[] { 1, 2 }, new LossInput<double>(new double[12], 3, 4)));
+        Assert.Equal("refEmbeddings", count.ParamName);
+    }
+}
