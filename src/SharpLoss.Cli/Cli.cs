@@ -43,6 +43,11 @@ internal static class Cli
             stderr.WriteLine("sharploss: " + e.Message);
             return BadInput;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            stderr.WriteLine($"sharploss: internal error: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
     }
 
     private static RootCommand Build(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
