@@ -43,6 +43,11 @@ internal static class Cli
             stderr.WriteLine("sharploss: " + e.Message);
             return BadInput;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            stderr.WriteLine($"sharploss: internal error: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
     }
 
     private static RootCommand Build(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
@@ -74,7 +79,8 @@ internal static class Cli
         }
 
         int s = Array.IndexOf(args, "--semantics");
-        LossSemantics? semantics = s >= 0 && s + 1 < args.Length ? LossResolver.ParseSemantics(args[s + 1]) : null;
+        string? given = s >= 0 && s + 1 < args.Length ? args[s + 1] : args.FirstOrDefault(a => a.StartsWith("--semantics=", StringComparison.Ordinal))?["--semantics=".Length..];
+        LossSemantics? semantics = LossResolver.ParseSemantics(given);
         Loss loss = LossResolver.Get(args[at + 1], semantics);
         foreach (var (key, value) in LossResolver.Options(loss))
         {
@@ -94,9 +100,14 @@ internal static class Cli
         return (loss, options);
     }
 
-    private static Loss ResolveLoss(ParseResult pr, Loss? byName, Dictionary<string, Option<string>> options, Option<string> config, Option<string> semanticsOption)
+    private static Loss ResolveLoss(ParseResult pr, Loss? byName, Dictionary<string, Option<string>> options, Option<string> config, Option<string> semanticsOption, Argument<string?> lossArg)
     {
         LossSemantics? semantics = LossResolver.ParseSemantics(pr.GetValue(semanticsOption));
+        if (byName is null && pr.GetValue(lossArg) is string late)
+        {
+            // LOSS after other options: the loss without options of its own (they are declared only for LOSS given first).
+            byName = LossResolver.Get(late, semantics);
+        }
         string? configText = pr.GetValue(config);
         if (configText is not null)
         {
@@ -163,7 +174,7 @@ internal static class Cli
 
         cmd.SetAction(pr =>
         {
-            Loss loss = ResolveLoss(pr, byName, lossOptions, config, semantics);
+            Loss loss = ResolveLoss(pr, byName, lossOptions, config, semantics, lossArg);
             var input = new InputOptions(pr.GetValue(key), pr.GetValue(column), pr.GetValue(header));
             (int, int)? shardValue = pr.GetValue(shard) is string sh ? ParseShard(sh) : null;
             using IArraySource p = Sources.Open(pr.GetValue(yPred)!, "--y-pred", input);
@@ -394,7 +405,7 @@ internal static class Cli
                 return 0;
             }
 
-            Loss loss = ResolveLoss(pr, byName, lossOptions, noConfig, semantics);
+            Loss loss = ResolveLoss(pr, byName, lossOptions, noConfig, semantics, lossArg);
             stdout.WriteLine(loss.ToJson());
             return 0;
         });

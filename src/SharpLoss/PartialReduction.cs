@@ -168,7 +168,7 @@ internal sealed class PartialReduction
         var m = new PartialReduction(a.Fingerprint, a.IsDouble, a.TotalRows) { Geometry = a.Geometry ?? b.Geometry };
         foreach (var (first, end) in a._ranges.Concat(b._ranges))
         {
-            m.AddRange(first, end, a, b);
+            m.AddRange(first, end);
         }
 
         foreach (var p in a._chunks.Concat(b._chunks))
@@ -397,13 +397,13 @@ internal sealed class PartialReduction
         return BitConverter.Int64BitsToDouble(bits);
     }
 
-    private void AddRange(long first, long end, PartialReduction a, PartialReduction b)
+    private void AddRange(long first, long end)
     {
         foreach (var (f, e) in _ranges)
         {
             if (first < e && f < end)
             {
-                throw new ArgumentException($"Cannot merge states whose rows overlap: [{first}, {end}) and [{f}, {e}).", nameof(b));
+                throw new ArgumentException($"Cannot merge states whose rows overlap: [{first}, {end}) and [{f}, {e}).", "b");
             }
         }
 
@@ -412,8 +412,6 @@ internal sealed class PartialReduction
             // Two empty ranges at the same row: nothing to add.
             _ranges[first] = Math.Max(_ranges[first], end);
         }
-
-        _ = a;
     }
 
     /// <summary>Joins touching ranges and drops empty ones (keeping one when nothing else is left).</summary>

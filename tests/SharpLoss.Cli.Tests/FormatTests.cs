@@ -192,6 +192,53 @@ public class FormatTests : CliTestBase
         await Task.CompletedTask;
     }
 
+    /// <summary>An .npy file of the given format version, its header written by hand (NumPy's layout: magic, version,
+    /// little-endian header length of 2 bytes in 1.0 and 4 in 2.0 and 3.0, the dictionary padded to 64 bytes).</summary>
+    private string NpyVersion(string name, int major, float[] data, long[] shape, string descr = "<f4", string order = "False")
+    {
+        string dims = shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
+        string dict = $"{{'descr': '{descr}', 'fortran_order': {order}, 'shape': {dims}, }}";
+        int prefix = major == 1 ? 10 : 12;
+        string header = dict + new string(' ', (64 - ((prefix + dict.Length + 1) % 64)) % 64) + "\n";
+        using var f = File.Create(PathOf(name));
+        f.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', (byte)major, 0]);
+        f.Write(major == 1 ? BitConverter.GetBytes((ushort)header.Length) : BitConverter.GetBytes((uint)header.Length));
+        f.Write(System.Text.Encoding.UTF8.GetBytes(header));
+        f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
+        return PathOf(name);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Npy_FormatVersions1To3_GiveTheSameValue(int major)
+    {
+        var r = Run("eval", "bce", "--y-true", NpyVersion($"y{major}.npy", major, _y, [Rows, 2]), "--y-pred", NpyVersion($"p{major}.npy", major, _p, [Rows, 2]));
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Equal(Reference(), r.Out.Trim());
+    }
+
+    [Fact]
+    public void Npy_FortranOrderAndBigEndian_AreRefusedWithAHint()
+    {
+        string y = Npy("y.npy", NdArray.Of(_y, [Rows, 2]));
+        var f = Run("eval", "bce", "--y-true", y, "--y-pred", NpyVersion("f.npy", 1, _p, [Rows, 2], order: "True"));
+        Assert.Equal(2, f.Code);
+        Assert.Contains("Fortran-order", f.Err);
+        var b = Run("eval", "bce", "--y-true", y, "--y-pred", NpyVersion("b.npy", 1, _p, [Rows, 2], descr: ">f4"));
+        Assert.Equal(2, b.Code);
+        Assert.Contains("big-endian", b.Err);
+    }
+
+    [Fact]
+    public void LossNamedAfterTheOptions_IsStillFound()
+    {
+        var r = Run("eval", "--y-true", Npy("y.npy", NdArray.Of(_y, [Rows, 2])), "--y-pred", Npy("p.npy", NdArray.Of(_p, [Rows, 2])), "bce");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Equal(Reference(), r.Out.Trim());
+    }
+
     private NdArray ReadNpy(string name)
     {
         using var f = File.OpenRead(PathOf(name));

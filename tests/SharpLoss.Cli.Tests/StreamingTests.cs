@@ -122,6 +122,35 @@ public class StreamingTests : CliTestBase
         Assert.Contains("states are missing", incomplete.Err);
     }
 
+    [Fact]
+    public void Eval_NpzAndCsvLargerThanAChunk_StreamedInBlocks_EqualTheWholeNpy()
+    {
+        const int N = 40_000;
+        float[] y = Bits(N, 21), p = Floats(N, 22);
+        string yNpy = Npy("y.npy", NdArray.Of(y, [N, 1])), pNpy = Npy("p.npy", NdArray.Of(p, [N, 1]));
+        var whole = Run("eval", "bce", "--from-logits", "--y-true", yNpy, "--y-pred", pNpy);
+        Assert.True(whole.Code == 0, whole.Err);
+
+        string npz = PathOf("d.npz");
+        using (var zip = System.IO.Compression.ZipFile.Open(npz, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            foreach (var (key, a) in new[] { ("y", y), ("p", p) })
+            {
+                using Stream s = zip.CreateEntry(key + ".npy", System.IO.Compression.CompressionLevel.Optimal).Open();
+                Formats.Npy.Write(s, NdArray.Of(a, [N, 1]));
+            }
+        }
+
+        File.WriteAllLines(PathOf("y.csv"), y.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        File.WriteAllLines(PathOf("p.csv"), p.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        foreach (string[] inputs in new[] { new[] { npz + ":y", npz + ":p" }, [PathOf("y.csv"), PathOf("p.csv")] })
+        {
+            var streamed = Run("eval", "bce", "--from-logits", "--y-true", inputs[0], "--y-pred", inputs[1], "--block-rows", "1000");
+            Assert.True(streamed.Code == 0, streamed.Err);
+            Assert.Equal(whole.Out, streamed.Out);
+        }
+    }
+
     private static double Value(string json) =>
         System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("value").GetDouble();
 }

@@ -18,7 +18,8 @@ internal interface IArraySource : IDisposable
     /// <summary>Elements per row.</summary>
     long RowElements { get; }
 
-    /// <summary>Reads rows [first, first + count) as an array of shape (count, …).</summary>
+    /// <summary>Reads rows [first, first + count) as an array of shape (count, …). A streaming source may reuse the array's
+    /// memory for its next block: the result is valid until the next call.</summary>
     NdArray ReadRows(long first, long count);
 }
 
@@ -104,6 +105,7 @@ internal sealed class NpySource : IArraySource
 {
     private readonly FileStream _file;
     private readonly Npy.Header _header;
+    private Array? _buffer;
 
     public NpySource(string path, string what)
     {
@@ -152,7 +154,13 @@ internal sealed class NpySource : IArraySource
             shape[0] = count;
         }
 
-        var a = new NdArray(DType, shape, NdArray.Allocate(DType, elements));
+        // Blocks of one size share one buffer: memory stays at one block per input, however many blocks stream.
+        if (_buffer is null || _buffer.Length != elements)
+        {
+            _buffer = NdArray.Allocate(DType, elements);
+        }
+
+        var a = new NdArray(DType, shape, _buffer);
         _file.Position = _header.DataOffset + (first * RowElements * NdArray.SizeOf(DType));
         Npy.ReadExactly(_file, a.Bytes(), What, "a block");
         Npy.CheckBools(a, What);
