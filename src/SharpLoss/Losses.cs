@@ -12,7 +12,8 @@ namespace SharpLoss;
 public static partial class Losses
 {
     /// <summary>
-    /// Every name <see cref="Get(string, LossSemantics)"/> accepts under Keras 3: class names, function names and aliases.
+    /// Every name <see cref="Get(string, LossSemantics)"/> accepts under Keras 3: class names, function names and aliases, and
+    /// the qualified names of the <c>tf.nn</c> and <c>tf.compat.v1.losses</c> function objects (<c>"tf.nn.log_poisson_loss"</c>, …).
     /// tf.keras 2 semantics also accept <c>"huber_loss"</c>, <c>"logcosh"</c> and <c>"kullback_leibler_divergence"</c> (see
     /// <see cref="TfKeras2Names"/>).
     /// </summary>
@@ -26,7 +27,11 @@ public static partial class Losses
     /// <c>keras.losses.get(name)</c>: a class name, function name or alias (<c>"bce"</c>, <c>"mse"</c>, <c>"mae"</c>, …)
     /// gives a new instance of the class with its default configuration. Under <see cref="LossSemantics.TfKeras2"/> the
     /// tf.keras 2 aliases resolve too (<c>"huber_loss"</c>, <c>"logcosh"</c>, <c>"kullback_leibler_divergence"</c>, which
-    /// Keras 3 rejects).
+    /// Keras 3 rejects). A qualified TensorFlow function name (<c>"tf.nn.sigmoid_cross_entropy_with_logits"</c>,
+    /// <c>"tf.compat.v1.losses.log_loss"</c>, …) gives that function as a loss object with its default arguments (its
+    /// <c>Call</c> and <c>Backward</c> give the static <see cref="Nn"/> / <see cref="CompatV1"/> method's numbers; v1 weights
+    /// are the <c>sampleWeight</c>); a function with a required argument (<c>cosine_distance</c>'s axis, <c>pos_weight</c>)
+    /// is read from its JSON envelope instead (<see cref="FromJson(string)"/>), and <c>Get</c> names the missing argument.
     /// </summary>
     /// <param name="identifier">The name (case-sensitive, as in Keras).</param>
     /// <param name="semantics">Keras 3 (default) or tf.keras 2.x.</param>
@@ -78,7 +83,10 @@ public static partial class Losses
     /// <c>keras.losses.deserialize</c> from JSON: the Keras 3 envelope <c>{"module": "keras.losses", "class_name": …,
     /// "config": {…}, "registered_name": null}</c>; the tf.keras 2 formats (legacy <c>{"class_name": …, "config": {…}}</c>,
     /// or any config whose reduction is <c>"auto"</c>); a function envelope (<c>"class_name": "function"</c>); a
-    /// <c>LossFunctionWrapper</c>; or a bare JSON string naming a loss (as Keras 3 saves <c>compile(loss="…")</c>).
+    /// <c>LossFunctionWrapper</c>; a TensorFlow function envelope (<c>{"module": "tf.nn" | "tf.compat.v1.losses", "class_name":
+    /// &lt;function name&gt;, "config": {&lt;its arguments&gt;}}</c>, e.g. <c>{"pos_weight": 1.5}</c> or <c>{"label_smoothing": 0.2,
+    /// "reduction": "weighted_sum_by_nonzero_weights"}</c>); or a bare JSON string naming a loss (as Keras 3 saves
+    /// <c>compile(loss="…")</c>).
     /// </summary>
     /// <remarks>
     /// <para>How the semantics is chosen when <paramref name="semantics"/> is null (SPEC 0.2 and 0.10):</para>

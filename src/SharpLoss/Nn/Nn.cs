@@ -119,14 +119,6 @@ public static partial class Nn
     /// <inheritdoc cref="SparseSoftmaxCrossEntropyWithLogitsGradient(LossInput{int}, LossInput{float}, LossInput{float})"/>
     public static Tensor<double> SparseSoftmaxCrossEntropyWithLogitsGradient(LossInput<long> labels, LossInput<double> logits, LossInput<double> upstream = default) => Sparse(default, labels, LabelKind.Int64, logits, upstream, CallMode.Backward);
 
-    internal static Tensor<T> Values<T>(Loss op, LossInput<T> labels, LossInput<T> logits, string labelsArg = "labels", string predictionsArg = "logits")
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var a = new CallArgs<T> { YTrue = labels, YPred = logits, Mode = CallMode.Tensor, Wrapper = false, YTrueName = labelsArg, YPredName = predictionsArg };
-        op.Run(ref a, out Tensor<T>? t);
-        return t!;
-    }
-
     internal static Tensor<T> Gradient<T>(Loss op, LossInput<T> labels, LossInput<T> logits, LossInput<T> upstream, LossInput<T> weights = default, string labelsArg = "labels", string predictionsArg = "logits")
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -58,6 +58,9 @@ public class TfFunctionObjectTests
         Assert.Equal(
             "{\"module\": \"tf.compat.v1.losses\", \"class_name\": \"cosine_distance\", \"config\": {\"axis\": 0, \"reduction\": \"none\"}, \"registered_name\": null}",
             Losses.FromJson("{\"module\": \"tf.compat.v1.losses\", \"class_name\": \"cosine_distance\", \"config\": {\"dim\": 0, \"reduction\": \"none\"}}").ToJson());
+        Assert.Equal( // as the README shows it
+            "{\"module\": \"tf.compat.v1.losses\", \"class_name\": \"log_loss\", \"config\": {\"epsilon\": 1e-07, \"reduction\": \"weighted_sum_by_nonzero_weights\"}, \"registered_name\": null}",
+            Losses.Get("tf.compat.v1.losses.log_loss").ToJson());
         Assert.Equal("{}", Formatted(Losses.Get("tf.nn.sigmoid_cross_entropy_with_logits").GetConfig()));
         Assert.Equal("{\"compute_full_loss\": false}", Formatted(Losses.Get("tf.nn.log_poisson_loss").GetConfig()));
         Assert.Equal("{\"delta\": 1.0, \"reduction\": \"weighted_sum_by_nonzero_weights\"}", Formatted(Losses.Get("tf.compat.v1.losses.huber_loss").GetConfig()));

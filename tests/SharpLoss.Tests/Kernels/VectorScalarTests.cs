@@ -35,7 +35,7 @@ public class VectorScalarTests
         ["cce_logits_k3", "cce_logits_ls_k3", "cce_probs_k3", "cce_probs_ls_k3", "cce_logits_axis0_k3", "scce_logits_k3", "scce_logits_ls_k3", "scce_probs_k3", "scce_probs_ignore_ls_k3"];
 
     // tf.nn functions, and compat.v1 huber_loss (unreduced), whose v1 kernel has its own vector code.
-    private static readonly string[] NnCases = ["sigmoid", "weighted", "softmax", "sparse", "v1-huber"];
+    private static readonly string[] NnCases = ["sigmoid", "weighted", "softmax", "sparse", "v1-huber", "log-poisson", "log-poisson-full", "v1-hinge"];
 
     private static readonly bool[] ElementTypes = [true, false];
 
@@ -318,7 +318,7 @@ public class VectorScalarTests
     private static Func<List<Output>> NnOutputs(string fn, int n, bool float32, int seed)
     {
         var rng = new Random(seed);
-        bool elementwise = fn is "sigmoid" or "weighted" or "v1-huber";
+        bool elementwise = fn is "sigmoid" or "weighted" or "v1-huber" or "log-poisson" or "log-poisson-full" or "v1-hinge";
         int k = fn == "sparse" ? Math.Max(n, 1) : n;
         int[] shape = elementwise ? [n] : [3, k];
         int size = elementwise ? n : 3 * k;
@@ -358,6 +358,14 @@ public class VectorScalarTests
                         outputs.Add(new("gradient", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogitsGradient(ly, lx, (float)q, lu)).Values, Kind.Gradient));
                         outputs.Add(new("gradient, no upstream", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogitsGradient(ly, lx, (float)q)).Values, Kind.Gradient));
                         break;
+                    case "log-poisson" or "log-poisson-full":
+                        outputs.Add(new("values", LossMatrix.ToArrays(Nn.LogPoissonLoss(ly, lx, fn == "log-poisson-full")).Values, Kind.Values));
+                        outputs.Add(new("gradient", LossMatrix.ToArrays(Nn.LogPoissonLossGradient(ly, lx, fn == "log-poisson-full", lu)).Values, Kind.Gradient));
+                        break;
+                    case "v1-hinge":
+                        outputs.Add(new("values", LossMatrix.ToArrays(CompatV1.HingeLoss(ly, lx, default, CompatV1.Reduction.None)).Values, Kind.Values));
+                        outputs.Add(new("gradient", LossMatrix.ToArrays(CompatV1.HingeLossGradient(ly, lx, default, CompatV1.Reduction.None, lu)).Values, Kind.Gradient));
+                        break;
                     case "v1-huber":
                         outputs.Add(new("values", LossMatrix.ToArrays(CompatV1.HuberLoss(ly, lx, default, delta, CompatV1.Reduction.None)).Values, Kind.Values));
                         outputs.Add(new("gradient", LossMatrix.ToArrays(CompatV1.HuberLossGradient(ly, lx, default, delta, CompatV1.Reduction.None, lu)).Values, Kind.Gradient));
@@ -387,6 +395,14 @@ public class VectorScalarTests
                         outputs.Add(new("values", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogits(ly, lx, q)).Values, Kind.Values));
                         outputs.Add(new("gradient", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogitsGradient(ly, lx, q, lu)).Values, Kind.Gradient));
                         outputs.Add(new("gradient, no upstream", LossMatrix.ToArrays(Nn.WeightedCrossEntropyWithLogitsGradient(ly, lx, q)).Values, Kind.Gradient));
+                        break;
+                    case "log-poisson" or "log-poisson-full":
+                        outputs.Add(new("values", LossMatrix.ToArrays(Nn.LogPoissonLoss(ly, lx, fn == "log-poisson-full")).Values, Kind.Values));
+                        outputs.Add(new("gradient", LossMatrix.ToArrays(Nn.LogPoissonLossGradient(ly, lx, fn == "log-poisson-full", lu)).Values, Kind.Gradient));
+                        break;
+                    case "v1-hinge":
+                        outputs.Add(new("values", LossMatrix.ToArrays(CompatV1.HingeLoss(ly, lx, default, CompatV1.Reduction.None)).Values, Kind.Values));
+                        outputs.Add(new("gradient", LossMatrix.ToArrays(CompatV1.HingeLossGradient(ly, lx, default, CompatV1.Reduction.None, lu)).Values, Kind.Gradient));
                         break;
                     case "v1-huber":
                         outputs.Add(new("values", LossMatrix.ToArrays(CompatV1.HuberLoss(ly, lx, default, delta, CompatV1.Reduction.None)).Values, Kind.Values));
@@ -429,6 +445,8 @@ public class VectorScalarTests
     [InlineData("sigmoid")]
     [InlineData("weighted")]
     [InlineData("v1-huber")]
+    [InlineData("log-poisson")]
+    [InlineData("v1-hinge")]
     public void NnElementwise_1000003Elements_VectorPathMatchesScalarPath(string fn)
     {
         var m = new Mismatches();
