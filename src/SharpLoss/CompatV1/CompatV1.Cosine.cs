@@ -58,7 +58,7 @@ internal sealed class TfV1CosineDistance : TfFunction
     /// <param name="reduction">The v1 reduction.</param>
     /// <param name="dim">The deprecated name of <paramref name="axis"/>.</param>
     public TfV1CosineDistance(int? axis = null, CompatV1.Reduction reduction = CompatV1.Reduction.SumByNonzeroWeights, int? dim = null)
-        : base(new Op(Resolve(axis, dim)), reduction) => Axis = Resolve(axis, dim);
+        : base(new Op(Resolve(axis, dim) ?? -1), reduction) => Axis = Resolve(axis, dim);
 
     /// <summary>The axis.</summary>
     public int? Axis { get; }
@@ -68,15 +68,19 @@ internal sealed class TfV1CosineDistance : TfFunction
 
     internal override (string Labels, string Predictions) ArgumentNames => ("labels", "predictions");
 
-    private static int Resolve(int? axis, int? dim)
+    private protected override ArgumentException? MissingArgument => Axis is null
+        ? new ArgumentException("tf.compat.v1.losses.cosine_distance: You must specify argument `axis` (config key \"axis\"). Received: none.", "axis")
+        : null;
+
+    // A missing axis is reported when the function is called, as TensorFlow does (the op's axis is then never used).
+    private static int? Resolve(int? axis, int? dim)
     {
         if (axis is not null && dim is not null)
         {
             throw new ArgumentException($"Cannot specify both 'axis' and 'dim'. Received: axis={axis}, dim={dim}.", nameof(dim));
         }
 
-        return axis ?? dim ?? throw new ArgumentException(
-            "tf.compat.v1.losses.cosine_distance: You must specify argument `axis` (config key \"axis\"). Received: none.", nameof(axis));
+        return axis ?? dim;
     }
 
     /// <summary>The per-row term 1 − Σ p·l over the axis (kept as a dimension of 1).</summary>

@@ -22,18 +22,23 @@ internal sealed class TfNnSigmoidCrossEntropyWithLogits : TfFunction
 internal sealed class TfNnWeightedCrossEntropyWithLogits : TfFunction
 {
     /// <summary>Creates the function object.</summary>
-    /// <param name="posWeight">q, required (TensorFlow has no default); NaN is rejected.</param>
+    /// <param name="posWeight">q, required (TensorFlow has no default): a call without it throws; NaN is rejected.</param>
     public TfNnWeightedCrossEntropyWithLogits(double? posWeight = null)
-        : base(new ElementwiseOp(ElementwiseKind.WeightedCrossEntropy, "weighted_cross_entropy_with_logits", Check(posWeight)), null) => PosWeight = posWeight!.Value;
+        : base(new ElementwiseOp(ElementwiseKind.WeightedCrossEntropy, "weighted_cross_entropy_with_logits", Check(posWeight)), null) => PosWeight = posWeight;
 
-    /// <summary>q.</summary>
+    /// <summary>q, or null when not given.</summary>
     public double? PosWeight { get; }
 
     internal override (string Labels, string Predictions) ArgumentNames => ("labels", "logits");
 
+    private protected override ArgumentException? MissingArgument => PosWeight is null
+        ? new ArgumentException("tf.nn.weighted_cross_entropy_with_logits needs its `pos_weight` argument (config key \"pos_weight\"). Received: none.", "posWeight")
+        : null;
+
+    // The op's parameter when pos_weight is missing is never used: a call reports the missing argument first.
     private static double Check(double? posWeight) => posWeight switch
     {
-        null => throw new ArgumentException("tf.nn.weighted_cross_entropy_with_logits needs its `pos_weight` argument (config key \"pos_weight\"). Received: none.", nameof(posWeight)),
+        null => 1,
         double q when double.IsNaN(q) => throw new ArgumentOutOfRangeException(nameof(posWeight), q, "Expected `pos_weight` to be a number. Received: NaN."),
         double q => q,
     };

@@ -50,7 +50,14 @@ internal abstract class TfFunction : Loss
 
     private protected override bool IsSparse => _op.IsSparseOf;
 
-    private protected override Layout PlanShapes(Shape yTrue, Shape yPred) => _op.PlanShapesOf(yTrue, yPred);
+    /// <summary>
+    /// The error for a required argument left out, or null. TensorFlow reports a missing argument when the function is
+    /// called; so does the loss object, which can therefore be created, listed and configured without it.
+    /// </summary>
+    private protected virtual ArgumentException? MissingArgument => null;
+
+    private protected override Layout PlanShapes(Shape yTrue, Shape yPred) =>
+        MissingArgument is { } missing ? throw missing : _op.PlanShapesOf(yTrue, yPred);
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) => _op.ExecuteOf(ref batch);
 

@@ -128,15 +128,30 @@ public class TfFunctionObjectTests
     }
 
     [Fact]
-    public void RequiredArguments_AreNamedWhenMissing()
+    public void RequiredArguments_MissingAtCreation_AreNamedWhenCalled()
     {
-        var axis = Assert.Throws<ArgumentException>(() => Losses.Get("tf.compat.v1.losses.cosine_distance"));
+        // TensorFlow raises for a missing axis / pos_weight when the function is called; the objects can be created, listed
+        // (their config shows null) and configured later, and a call without the argument names it.
+        float[,] y = { { 1, 0 } }, p = { { 0.5f, 0.5f } };
+        Loss cosine = Losses.Get("tf.compat.v1.losses.cosine_distance");
+        Assert.Null(cosine.GetConfig()["axis"]);
+        var axis = Assert.Throws<ArgumentException>(() => cosine.Compute(y, p));
+        Assert.Equal("axis", axis.ParamName);
         Assert.Contains("You must specify argument `axis`", axis.Message, StringComparison.Ordinal);
-        var pos = Assert.Throws<ArgumentException>(() => Losses.Get("tf.nn.weighted_cross_entropy_with_logits"));
+
+        Loss weighted = Losses.Get("tf.nn.weighted_cross_entropy_with_logits");
+        Assert.Null(weighted.GetConfig()["pos_weight"]);
+        var pos = Assert.Throws<ArgumentException>(() => weighted.Call(y, p));
+        Assert.Equal("posWeight", pos.ParamName);
         Assert.Contains("pos_weight", pos.Message, StringComparison.Ordinal);
-        var json = Assert.Throws<ArgumentException>(() => Losses.FromJson("{\"module\": \"tf.compat.v1.losses\", \"class_name\": \"cosine_distance\", \"config\": {}}"));
-        Assert.Equal("json", json.ParamName);
-        Assert.Contains("axis", json.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => weighted.Backward(y, p, 1f));
+
+        Loss fromJson = Losses.FromJson("{\"module\": \"tf.compat.v1.losses\", \"class_name\": \"cosine_distance\", \"config\": {}}");
+        Assert.Contains("axis", Assert.Throws<ArgumentException>(() => fromJson.ValueAndGradient(y, p)).Message, StringComparison.Ordinal);
+
+        // Given later through the config, the argument makes a working loss: 1 - (1 * 0.5 + 0 * 0.5) = 0.5 (hand derivation).
+        Loss configured = Losses.FromJson("{\"module\": \"tf.compat.v1.losses\", \"class_name\": \"cosine_distance\", \"config\": {\"axis\": 1}}");
+        Assert.Equal(0.5f, configured.Compute(y, p));
     }
 
     [Fact]
