@@ -141,7 +141,11 @@ public class TorchCtc
         _targetLengths = torch.full([SequenceCases.Batch], SequenceCases.LabelLength, dtype: ScalarType.Int64);
         var ours = new SharpLossCtc { Loss = Loss, Size = Size, Threads = Threads };
         ours.Setup();
-        PeerCheck.Compare($"{Loss}, {Size}, {Threads} thread(s)", ours.ValueAndGradient(), ours.Gradient, ValueAndGradient(), _logits);
+        // Each sequence's log-likelihood is about −620 nats, summed over 200 frames in float32 by both sides, so the
+        // occupancies exp(α + β − ll) carry relative errors of a few 1e-4: on this data the largest difference between
+        // SharpLoss's float32 gradient and its float64 one is 5.4e-4, and at the element where the two float32 gradients
+        // differ most (3296) float64 gives −0.8141775, SharpLoss float32 −0.8141792, TorchSharp −0.8139966. Hence 1e-3.
+        PeerCheck.Compare($"{Loss}, {Size}, {Threads} thread(s)", ours.ValueAndGradient(), ours.Gradient, ValueAndGradient(), _logits, tolerance: 1e-3);
         ours.Cleanup();
         Cases.SettleHeap();
     }
