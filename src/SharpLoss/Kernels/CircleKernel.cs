@@ -204,8 +204,24 @@ internal static unsafe class CircleKernel
             }
         }
 
-        T lp = LogSumExp(a, kinds, 1, maxPos);
-        T ln = LogSumExp(a, kinds, -1, maxNeg);
+        // The two log-sum-exps with each set's largest score factored out: a_j becomes e_j = exp(a_j − max of its set) (0 for
+        // a pair in neither set), in one vectorized pass; the softmax weights of the gradient are then e_j / Σ.
+        T shiftPos = T.IsFinite(maxPos) ? maxPos : T.Zero, shiftNeg = T.IsFinite(maxNeg) ? maxNeg : T.Zero;
+        for (int j = 0; j < p.M; j++)
+        {
+            a[j] = kinds[j] switch { 1 => a[j] - shiftPos, -1 => a[j] - shiftNeg, _ => T.NegativeInfinity };
+        }
+
+        TensorPrimitives.Exp(a, a);
+        T sumPos = T.Zero, sumNeg = T.Zero;
+        for (int j = 0; j < p.M; j++)
+        {
+            sumPos += kinds[j] == 1 ? a[j] : T.Zero;
+            sumNeg += kinds[j] == -1 ? a[j] : T.Zero;
+        }
+
+        T lp = T.IsNegativeInfinity(maxPos) ? maxPos : shiftPos + T.Log(sumPos);
+        T ln = T.IsNegativeInfinity(maxNeg) ? maxNeg : shiftNeg + T.Log(sumNeg);
         T z = lp + ln;
 
         // softplus(z) = max(z, 0) + log1p(exp(−|z|)); softplus(−∞) = 0.
@@ -236,14 +252,14 @@ internal static unsafe class CircleKernel
                 // a⁺ = −γ·w·(m − d), w = max(m + d, 0): ∂a⁺/∂d = −γ·(𝟙[m + d ≥ 0]·(m − d) − w).
                 T w = T.Max(margin + d, T.Zero);
                 T dw = margin + d >= T.Zero ? one : T.Zero;
-                c = scale * T.Exp(a[j] - lp) * (-gamma * ((dw * (margin - d)) - w));
+                c = scale * (a[j] / sumPos) * (-gamma * ((dw * (margin - d)) - w));
             }
             else if (kinds[j] == -1)
             {
                 // a⁻ = γ·w·((1 − m) − d), w = max(1 + m − d, 0): ∂a⁻/∂d = γ·(−𝟙[1 + m − d ≥ 0]·((1 − m) − d) − w).
                 T w = T.Max(one + margin - d, T.Zero);
                 T dw = one + margin - d >= T.Zero ? one : T.Zero;
-                c = scale * T.Exp(a[j] - ln) * (gamma * ((-dw * (one - margin - d)) - w));
+                c = scale * (a[j] / sumNeg) * (gamma * ((-dw * (one - margin - d)) - w));
             }
             else
             {
@@ -270,27 +286,6 @@ internal static unsafe class CircleKernel
         }
 
         return loss;
-    }
-
-    private static T LogSumExp<T>(ReadOnlySpan<T> a, ReadOnlySpan<sbyte> kinds, sbyte kind, T max)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (T.IsNegativeInfinity(max))
-        {
-            return max;
-        }
-
-        T m = T.IsFinite(max) ? max : T.Zero;
-        T sum = T.Zero;
-        for (int j = 0; j < a.Length; j++)
-        {
-            if (kinds[j] == kind)
-            {
-                sum += T.Exp(a[j] - m);
-            }
-        }
-
-        return m + T.Log(sum);
     }
 
     /// <summary>Labels compare as Keras's int32 cast leaves them: truncated toward zero.</summary>
