@@ -50,10 +50,11 @@ Directory.CreateDirectory(resultsDir);
 TorchLoader.Prepare();
 Console.WriteLine($"// {TorchLoader.Status}");
 
-Type[] torchTypes = [typeof(TorchPointwise), typeof(TorchRows)];
+Type[] torchTypes = [typeof(TorchPointwise), typeof(TorchRows), typeof(TorchCtc)];
 Type[] types = torchOnly
     ? torchTypes
-    : [typeof(Roofline), typeof(SharpLossPointwise), typeof(SharpLossRows), typeof(NaivePointwise), typeof(NaiveRows), .. torchTypes];
+    : [typeof(Roofline), typeof(SharpLossPointwise), typeof(SharpLossRows), typeof(NaivePointwise), typeof(NaiveRows),
+        typeof(SharpLossCtc), typeof(SharpLossCircle), typeof(CircleDotBaseline), .. torchTypes];
 if (!TorchLoader.Available)
 {
     Console.WriteLine("// the TorchSharp benchmarks are skipped");

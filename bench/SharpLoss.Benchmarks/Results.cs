@@ -143,6 +143,8 @@ internal static class Results
             Target($"{loss}, {Cases.Large}, 2 threads ({peer})", "SharpLossPointwise", loss, Cases.Large, 2, true);
         }
 
+        Target($"CTC, {SequenceCases.Batch} x {SequenceCases.Frames} frames x {SequenceCases.Classes} classes, labels of {SequenceCases.LabelLength}, 2 threads (log_softmax + ctc_loss)",
+            "SharpLossCtc", "Ctc", SequenceCases.CtcSize, 2, false);
         Target("CCE from logits, 8192x1000, 2 threads (cross_entropy, probability targets)", "SharpLossRows", "CceLogits", "8192x1000", 2, false);
         Target("SCCE from logits, 8192x1000, 2 threads (cross_entropy, class indices)", "SharpLossRows", "SparseCceLogits", "8192x1000", 2, false);
         sb.AppendLine();
@@ -166,6 +168,19 @@ internal static class Results
         {
             int bytes = r.Method == "Read2" ? 8 : 12;
             sb.AppendLine(Inv, $"| {r.Method} | {r.Size} | {r.Threads} | {G(r.Gelem)} | {r.Gelem * bytes:0.0} | {Time(r.MeanNs)} |");
+        }
+
+        sb.AppendLine();
+
+        // Circle against its yardstick, the similarity product with one TensorPrimitives.Dot per pair (target: at most 2x its time).
+        sb.AppendLine("## Circle").AppendLine()
+          .AppendLine("| size | threads | Circle value + gradient | Dot-per-pair similarity product | Circle / product |")
+          .AppendLine("|---|---|---|---|---|");
+        foreach (Row c in rows.Where(r => r.Impl == "SharpLossCircle" && r.Label == "main"))
+        {
+            Row? d = Find("CircleDotBaseline", c.Loss, c.Size, c.Threads);
+            string ratio = d is null ? "–" : (c.MeanNs / d.MeanNs).ToString("0.00", Inv) + "x";
+            sb.AppendLine(Inv, $"| {c.Size} | {c.Threads} | {Time(c.MeanNs)} | {(d is null ? "–" : Time(d.MeanNs))} | {ratio} |");
         }
 
         sb.AppendLine();

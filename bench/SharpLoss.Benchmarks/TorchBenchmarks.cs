@@ -163,8 +163,10 @@ internal static class PeerCheck
 {
     private const double Tolerance = 1e-4;
 
-    /// <summary>Compares SharpLoss's value and gradient with TorchSharp's (the grad of <paramref name="input"/>), then resets that grad.</summary>
-    public static void Compare(string name, float ours, float[] ourGrad, float theirs, Tensor input)
+    /// <summary>Compares SharpLoss's value and gradient with TorchSharp's (the grad of <paramref name="input"/>), then resets that
+    /// grad; <paramref name="tolerance"/> (default 1e-4) bounds the value's relative difference and the gradient's difference
+    /// relative to its largest element.</summary>
+    public static void Compare(string name, float ours, float[] ourGrad, float theirs, Tensor input, double tolerance = Tolerance)
     {
         float[] theirGrad;
         using (Tensor grad = input.grad ?? throw new InvalidOperationException($"TorchSharp {name}: no gradient"))
@@ -199,7 +201,7 @@ internal static class PeerCheck
 
         string summary = FormattableString.Invariant(
             $"{name}: SharpLoss {ours:R}, TorchSharp {theirs:R} (relative difference {valueError:E1}); gradient: {ourGrad.Length} vs {theirGrad.Length} elements, largest difference {gradError:E1} of the largest element");
-        if (theirGrad.Length != ourGrad.Length || !(valueError <= Tolerance) || !(gradError <= Tolerance))
+        if (theirGrad.Length != ourGrad.Length || !(valueError <= tolerance) || !(gradError <= tolerance))
         {
             throw new InvalidOperationException(
                 $"TorchSharp peer differs from SharpLoss, {summary}" + (worst >= 0 ? FormattableString.Invariant($" (element {worst}: {ourGrad[worst]:R} vs {theirGrad[worst]:R})") : ""));

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace SharpLoss.Kernels;
 
@@ -39,6 +41,9 @@ internal unsafe struct CircleProblem<T>
     public T Weight;
     public T GradScale;
     public int MaxDegreeOfParallelism;
+
+    /// <summary>Whether the Vector256 paths may be used.</summary>
+    public bool Vectorize;
 
     public readonly T WeightOf(int i) => Weights is null ? Weight : Weights[i];
 }
@@ -128,18 +133,22 @@ internal static unsafe class CircleKernel
             CircleProblem<T> p = Problem;
             int first = chunk * ColumnBlock, end = Math.Min(p.M, first + ColumnBlock);
             int dim = p.Dim;
-            for (int i = 0; i < p.N; i++)
+            for (int j = first; j < end; j++)
             {
-                T* coefficients = p.PairGrad + ((long)i * p.M);
-                var xi = new ReadOnlySpan<T>(p.X + ((long)i * dim), dim);
-                for (int j = first; j < end; j++)
+                T* gj = p.G + ((long)j * dim);
+                int i = 0;
+                for (; i + 4 <= p.N; i += 4)
                 {
-                    T c = coefficients[j];
-                    if (c != T.Zero)
-                    {
-                        var gj = new Span<T>(p.G + ((long)j * dim), dim);
-                        TensorPrimitives.MultiplyAdd(xi, c, gj, gj);
-                    }
+                    T* c = p.PairGrad + ((long)i * p.M) + j;
+                    Axpy4(gj, p.X + ((long)i * dim), p.X + ((long)(i + 1) * dim), p.X + ((long)(i + 2) * dim), p.X + ((long)(i + 3) * dim),
+                        c[0], c[p.M], c[2L * p.M], c[3L * p.M], dim, p.Vectorize);
+                }
+
+                for (; i < p.N; i++)
+                {
+                    T c = p.PairGrad[((long)i * p.M) + j];
+                    T* xi = p.X + ((long)i * dim);
+                    Axpy4(gj, xi, xi, xi, xi, c, T.Zero, T.Zero, T.Zero, dim, p.Vectorize);
                 }
             }
 
@@ -156,12 +165,24 @@ internal static unsafe class CircleKernel
         var xi = new ReadOnlySpan<T>(p.X + ((long)i * dim), dim);
         T label = p.Labels[i];
         T maxPos = T.NegativeInfinity, maxNeg = T.NegativeInfinity;
+        // 1 − S for every reference, four at a time.
+        T* x = p.X + ((long)i * dim);
+        int q = 0;
+        for (; q + 4 <= p.M; q += 4)
+        {
+            Dot4(x, p.Ref + ((long)q * dim), dim, p.Vectorize, out T s0, out T s1, out T s2, out T s3);
+            (dist[q], dist[q + 1], dist[q + 2], dist[q + 3]) = (one - s0, one - s1, one - s2, one - s3);
+        }
+
+        for (; q < p.M; q++)
+        {
+            dist[q] = one - TensorPrimitives.Dot(xi, new ReadOnlySpan<T>(p.Ref + ((long)q * dim), dim));
+        }
+
         for (int j = 0; j < p.M; j++)
         {
-            T s = TensorPrimitives.Dot(xi, new ReadOnlySpan<T>(p.Ref + ((long)j * dim), dim));
-            T u = one - s;
+            T u = dist[j];
             T d = T.Max(u, T.Zero);
-            dist[j] = u;
             bool same = SameLabel(label, p.RefLabels[j]);
             if (same && !(p.RemoveDiagonal && i == j))
             {
@@ -183,8 +204,24 @@ internal static unsafe class CircleKernel
             }
         }
 
-        T lp = LogSumExp(a, kinds, 1, maxPos);
-        T ln = LogSumExp(a, kinds, -1, maxNeg);
+        // The two log-sum-exps with each set's largest score factored out: a_j becomes e_j = exp(a_j − max of its set) (0 for
+        // a pair in neither set), in one vectorized pass; the softmax weights of the gradient are then e_j / Σ.
+        T shiftPos = T.IsFinite(maxPos) ? maxPos : T.Zero, shiftNeg = T.IsFinite(maxNeg) ? maxNeg : T.Zero;
+        for (int j = 0; j < p.M; j++)
+        {
+            a[j] = kinds[j] switch { 1 => a[j] - shiftPos, -1 => a[j] - shiftNeg, _ => T.NegativeInfinity };
+        }
+
+        TensorPrimitives.Exp(a, a);
+        T sumPos = T.Zero, sumNeg = T.Zero;
+        for (int j = 0; j < p.M; j++)
+        {
+            sumPos += kinds[j] == 1 ? a[j] : T.Zero;
+            sumNeg += kinds[j] == -1 ? a[j] : T.Zero;
+        }
+
+        T lp = T.IsNegativeInfinity(maxPos) ? maxPos : shiftPos + T.Log(sumPos);
+        T ln = T.IsNegativeInfinity(maxNeg) ? maxNeg : shiftNeg + T.Log(sumNeg);
         T z = lp + ln;
 
         // softplus(z) = max(z, 0) + log1p(exp(−|z|)); softplus(−∞) = 0.
@@ -215,14 +252,14 @@ internal static unsafe class CircleKernel
                 // a⁺ = −γ·w·(m − d), w = max(m + d, 0): ∂a⁺/∂d = −γ·(𝟙[m + d ≥ 0]·(m − d) − w).
                 T w = T.Max(margin + d, T.Zero);
                 T dw = margin + d >= T.Zero ? one : T.Zero;
-                c = scale * T.Exp(a[j] - lp) * (-gamma * ((dw * (margin - d)) - w));
+                c = scale * (a[j] / sumPos) * (-gamma * ((dw * (margin - d)) - w));
             }
             else if (kinds[j] == -1)
             {
                 // a⁻ = γ·w·((1 − m) − d), w = max(1 + m − d, 0): ∂a⁻/∂d = γ·(−𝟙[1 + m − d ≥ 0]·((1 − m) − d) − w).
                 T w = T.Max(one + margin - d, T.Zero);
                 T dw = one + margin - d >= T.Zero ? one : T.Zero;
-                c = scale * T.Exp(a[j] - ln) * (gamma * ((-dw * (one - margin - d)) - w));
+                c = scale * (a[j] / sumNeg) * (gamma * ((-dw * (one - margin - d)) - w));
             }
             else
             {
@@ -230,39 +267,87 @@ internal static unsafe class CircleKernel
             }
 
             // ∂d/∂S = −1 where 1 − S ≥ 0 (TensorFlow's maximum passes the gradient on a tie), else 0.
-            T coefficient = u >= T.Zero ? -c : T.Zero;
-            coefficients[j] = coefficient;
-            if (coefficient != T.Zero)
-            {
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(p.Ref + ((long)j * dim), dim), coefficient, gi, gi);
-            }
+            coefficients[j] = u >= T.Zero ? -c : T.Zero;
+        }
+
+        // g_i = Σ_j coef_ij·r_j, four references at a time.
+        T* g = p.G + ((long)i * dim);
+        int k = 0;
+        for (; k + 4 <= p.M; k += 4)
+        {
+            T* r = p.Ref + ((long)k * dim);
+            Axpy4(g, r, r + dim, r + (2 * dim), r + (3 * dim), coefficients[k], coefficients[k + 1], coefficients[k + 2], coefficients[k + 3], dim, p.Vectorize);
+        }
+
+        for (; k < p.M; k++)
+        {
+            T* r = p.Ref + ((long)k * dim);
+            Axpy4(g, r, r, r, r, coefficients[k], T.Zero, T.Zero, T.Zero, dim, p.Vectorize);
         }
 
         return loss;
     }
 
-    private static T LogSumExp<T>(ReadOnlySpan<T> a, ReadOnlySpan<sbyte> kinds, sbyte kind, T max)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (T.IsNegativeInfinity(max))
-        {
-            return max;
-        }
-
-        T m = T.IsFinite(max) ? max : T.Zero;
-        T sum = T.Zero;
-        for (int j = 0; j < a.Length; j++)
-        {
-            if (kinds[j] == kind)
-            {
-                sum += T.Exp(a[j] - m);
-            }
-        }
-
-        return m + T.Log(sum);
-    }
-
     /// <summary>Labels compare as Keras's int32 cast leaves them: truncated toward zero.</summary>
     private static bool SameLabel<T>(T a, T b)
         where T : unmanaged, IFloatingPointIeee754<T> => T.Truncate(a) == T.Truncate(b);
+
+    /// <summary>The dot products of x with the four rows r, r + dim, r + 2·dim, r + 3·dim (one pass over x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot4<T>(T* x, T* r, int dim, bool vectorize, out T s0, out T s1, out T s2, out T s3)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* r1 = r + dim, r2 = r + (2 * dim), r3 = r + (3 * dim);
+        int k = 0;
+        (s0, s1, s2, s3) = (T.Zero, T.Zero, T.Zero, T.Zero);
+        if (vectorize && Vector256.IsHardwareAccelerated && dim >= Vector256<T>.Count)
+        {
+            Vector256<T> a0 = Vector256<T>.Zero, a1 = Vector256<T>.Zero, a2 = Vector256<T>.Zero, a3 = Vector256<T>.Zero;
+            for (; k + Vector256<T>.Count <= dim; k += Vector256<T>.Count)
+            {
+                Vector256<T> xv = Vector256.Load(x + k);
+                a0 += xv * Vector256.Load(r + k);
+                a1 += xv * Vector256.Load(r1 + k);
+                a2 += xv * Vector256.Load(r2 + k);
+                a3 += xv * Vector256.Load(r3 + k);
+            }
+
+            (s0, s1, s2, s3) = (Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3));
+        }
+
+        for (; k < dim; k++)
+        {
+            s0 += x[k] * r[k];
+            s1 += x[k] * r1[k];
+            s2 += x[k] * r2[k];
+            s3 += x[k] * r3[k];
+        }
+    }
+
+    /// <summary>y += c0·r0 + c1·r1 + c2·r2 + c3·r3 over dim elements (one pass over y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy4<T>(T* y, T* r0, T* r1, T* r2, T* r3, T c0, T c1, T c2, T c3, int dim, bool vectorize)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (c0 == T.Zero && c1 == T.Zero && c2 == T.Zero && c3 == T.Zero)
+        {
+            return;
+        }
+
+        int k = 0;
+        if (vectorize && Vector256.IsHardwareAccelerated)
+        {
+            Vector256<T> v0 = Vector256.Create(c0), v1 = Vector256.Create(c1), v2 = Vector256.Create(c2), v3 = Vector256.Create(c3);
+            for (; k + Vector256<T>.Count <= dim; k += Vector256<T>.Count)
+            {
+                Vector256<T> acc = Vector256.Load(y + k) + (v0 * Vector256.Load(r0 + k)) + (v1 * Vector256.Load(r1 + k)) + (v2 * Vector256.Load(r2 + k)) + (v3 * Vector256.Load(r3 + k));
+                acc.Store(y + k);
+            }
+        }
+
+        for (; k < dim; k++)
+        {
+            y[k] += (c0 * r0[k]) + (c1 * r1[k]) + (c2 * r2[k]) + (c3 * r3[k]);
+        }
+    }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace SharpLoss.Kernels;
 
@@ -43,6 +45,9 @@ internal unsafe struct CtcProblem<T>
     public int Blank;
     public int MaxDegreeOfParallelism;
 
+    /// <summary>Whether the Vector256 paths may be used.</summary>
+    public bool Vectorize;
+
     public readonly T WeightOf(int b) => Weights is null ? Weight : Weights[b];
 }
 
@@ -60,7 +65,8 @@ internal unsafe struct CtcProblem<T>
 /// <para>A label that no path of the row's length can produce (L plus the number of adjacent repeats exceeds the
 /// frames) has ll = −∞: the loss is +∞ and its gradient 0. An empty label with no frames costs 0.</para>
 /// <para>Samples are processed in fixed chunks whose partial sums are added in order (<see cref="Chunked"/>), so the
-/// result does not depend on the number of cores. The work space (log-softmax rows and the α table, T·(C + S) elements)
+/// result does not depend on the number of cores. The recursions over the states use Vector256. The work space (log-softmax
+/// rows and the α table, about T·(C + S) elements)
 /// is rented from the array pool per chunk.</para>
 /// </remarks>
 internal static unsafe class CtcKernel
@@ -113,7 +119,7 @@ internal static unsafe class CtcKernel
             CtcProblem<T> p = Problem;
             int first = chunk * SamplesPerChunk, end = Math.Min(p.Batch, first + SamplesPerChunk);
             int states = (2 * p.LabelStride) + 1;
-            int workLength = checked((p.Time * (p.Classes + states)) + (2 * states));
+            int workLength = checked((p.Time * (p.Classes + states)) + (5 * (states + 2)) + p.Classes);
             T[] work = ArrayPool<T>.Shared.Rent(Math.Max(1, workLength));
             int[] ext = ArrayPool<int>.Shared.Rent(states);
             try
@@ -162,30 +168,42 @@ internal static unsafe class CtcKernel
 
         if (frames == 0)
         {
-            ClearGradient(p, origin, rowStride, 0);
             return labelLength == 0 ? T.Zero : T.PositiveInfinity;
         }
 
+        // Work space: log-softmax rows, the α table, and five rows of S + 2 (β, the next β, the emissions of a frame, the
+        // skip penalties, the occupancies; the two extra entries are −∞ padding for the backward step's look-ahead), and C
+        // exponentials of a frame.
+        int row = s + 2;
+        Span<T> logp = work.AsSpan(0, frames * c);
+        Span<T> alpha = work.AsSpan(frames * c, frames * s);
+        Span<T> rows = work.AsSpan((frames * c) + (frames * s), 5 * row);
+        Span<T> beta = rows[..row];
+        Span<T> next = rows.Slice(row, row);
+        Span<T> emit = rows.Slice(2 * row, row);
+        Span<T> skip = rows.Slice(3 * row, row);
+        Span<T> occupancy = rows.Slice(4 * row, row);
+        Span<T> exps = work.AsSpan((frames * c) + (frames * s) + (5 * row), c);
+        T neg = T.NegativeInfinity;
+        rows.Fill(neg);
+
+        // ext[i]: the class state i emits; skip[i]: 0 where a path may jump from state i − 2 to i (a label different from
+        // the label before it), −∞ elsewhere.
         Span<int> ext = extBuffer.AsSpan(0, s);
         long* labels = p.Labels + ((long)b * p.LabelStride);
         for (int i = 0; i < s; i++)
         {
             ext[i] = (i & 1) == 0 ? p.Blank : (int)labels[i >> 1];
+            skip[i] = (i & 1) == 1 && i >= 2 && ext[i] != ext[i - 2] ? T.Zero : neg;
         }
-
-        Span<T> logp = work.AsSpan(0, frames * c);
-        Span<T> alpha = work.AsSpan(frames * c, frames * s);
-        Span<T> beta = work.AsSpan((frames * c) + (frames * s), s);
-        Span<T> next = work.AsSpan((frames * c) + (frames * s) + s, s);
 
         // log-softmax of every frame, max subtracted (stable for logits of any size).
         for (int t = 0; t < frames; t++)
         {
-            LogSoftmax(new ReadOnlySpan<T>(p.P + origin + (t * rowStride), c), logp.Slice(t * c, c));
+            LogSoftmax(new ReadOnlySpan<T>(p.P + origin + (t * rowStride), c), logp.Slice(t * c, c), exps);
         }
 
-        // Forward.
-        T neg = T.NegativeInfinity;
+        // Forward: α[t, i] = logsumexp(α[t−1, i], α[t−1, i−1], α[t−1, i−2] + skip[i]) + logp[t, ext[i]].
         alpha[..s].Fill(neg);
         alpha[0] = logp[p.Blank];
         if (s > 1)
@@ -195,24 +213,36 @@ internal static unsafe class CtcKernel
 
         for (int t = 1; t < frames; t++)
         {
+            Gather(logp.Slice(t * c, c), ext, emit);
             ReadOnlySpan<T> prev = alpha.Slice((t - 1) * s, s);
             Span<T> cur = alpha.Slice(t * s, s);
-            ReadOnlySpan<T> lp = logp.Slice(t * c, c);
-            cur[0] = prev[0] + lp[ext[0]];
+            cur[0] = prev[0] + emit[0];
             if (s > 1)
             {
-                cur[1] = LogAddExp(prev[1], prev[0]) + lp[ext[1]];
+                cur[1] = LogAddExp(prev[1], prev[0], neg) + emit[1];
             }
 
-            for (int i = 2; i < s; i++)
+            int i = 2;
+            if (p.Vectorize && Vector256.IsHardwareAccelerated)
             {
-                T a = prev[i], a1 = prev[i - 1];
-                cur[i] = ((i & 1) == 1 && ext[i] != ext[i - 2] ? LogAddExp(a, a1, prev[i - 2]) : LogAddExp(a, a1)) + lp[ext[i]];
+                for (; i + Vector256<T>.Count <= s; i += Vector256<T>.Count)
+                {
+                    Vector256<T> v = LogAddExp(
+                        Vector256.Create(prev.Slice(i, Vector256<T>.Count)),
+                        Vector256.Create(prev.Slice(i - 1, Vector256<T>.Count)),
+                        Vector256.Create(prev.Slice(i - 2, Vector256<T>.Count)) + Vector256.Create(skip.Slice(i, Vector256<T>.Count)));
+                    (v + Vector256.Create(emit.Slice(i, Vector256<T>.Count))).CopyTo(cur[i..]);
+                }
+            }
+
+            for (; i < s; i++)
+            {
+                cur[i] = LogAddExp(prev[i], prev[i - 1], prev[i - 2] + skip[i]) + emit[i];
             }
         }
 
         ReadOnlySpan<T> last = alpha.Slice((frames - 1) * s, s);
-        T ll = s > 1 ? LogAddExp(last[s - 1], last[s - 2]) : last[0];
+        T ll = s > 1 ? LogAddExp(last[s - 1], last[s - 2], neg) : last[0];
         if (T.IsNegativeInfinity(ll))
         {
             // No alignment of this length produces the label.
@@ -226,8 +256,8 @@ internal static unsafe class CtcKernel
             return loss;
         }
 
-        // Backward, with the gradient of each frame as soon as its β row is known.
-        beta.Fill(neg);
+        // Backward, with the gradient of each frame as soon as its β row is known:
+        // β[t−1, i] = logsumexp over the successors j ∈ {i, i+1, i+2 (if skip[i+2] = 0)} of β[t, j] + logp[t, ext[j]].
         beta[s - 1] = T.Zero;
         if (s > 1)
         {
@@ -239,18 +269,16 @@ internal static unsafe class CtcKernel
             ReadOnlySpan<T> lp = logp.Slice(t * c, c);
             ReadOnlySpan<T> a = alpha.Slice(t * s, s);
             Span<T> g = new(p.G + origin + (t * rowStride), c);
-            for (int k = 0; k < c; k++)
-            {
-                g[k] = coef * T.Exp(lp[k]);
-            }
 
+            // softmax(x_t) − Σ_{i: ext[i] = c} γ[t, i], γ = exp(α + β − ll), times the sample's coefficient.
+            TensorPrimitives.Exp(lp, g);
+            TensorPrimitives.Multiply(g, coef, g);
+            TensorPrimitives.Add(a, beta[..s], occupancy[..s]);
+            TensorPrimitives.Subtract(occupancy[..s], ll, occupancy[..s]);
+            TensorPrimitives.Exp(occupancy[..s], occupancy[..s]);
             for (int i = 0; i < s; i++)
             {
-                T occupancy = a[i] + beta[i] - ll;
-                if (occupancy > neg)
-                {
-                    g[ext[i]] -= coef * T.Exp(occupancy);
-                }
+                g[ext[i]] -= coef * occupancy[i];
             }
 
             if (t == 0)
@@ -258,28 +286,40 @@ internal static unsafe class CtcKernel
                 break;
             }
 
-            // β[t−1, i] = logsumexp over the successors j of i of (β[t, j] + logp[t, ext[j]]).
-            for (int i = 0; i < s; i++)
+            Gather(lp, ext, emit);
+            int k = 0;
+            if (p.Vectorize && Vector256.IsHardwareAccelerated)
             {
-                T stay = beta[i] + lp[ext[i]];
-                if (i + 1 >= s)
+                for (; k + Vector256<T>.Count <= s; k += Vector256<T>.Count)
                 {
-                    next[i] = stay;
-                }
-                else if (i + 2 < s && ((i + 2) & 1) == 1 && ext[i + 2] != ext[i])
-                {
-                    next[i] = LogAddExp(stay, beta[i + 1] + lp[ext[i + 1]], beta[i + 2] + lp[ext[i + 2]]);
-                }
-                else
-                {
-                    next[i] = LogAddExp(stay, beta[i + 1] + lp[ext[i + 1]]);
+                    Vector256<T> v = LogAddExp(
+                        Vector256.Create(beta.Slice(k, Vector256<T>.Count)) + Vector256.Create(emit.Slice(k, Vector256<T>.Count)),
+                        Vector256.Create(beta.Slice(k + 1, Vector256<T>.Count)) + Vector256.Create(emit.Slice(k + 1, Vector256<T>.Count)),
+                        Vector256.Create(beta.Slice(k + 2, Vector256<T>.Count)) + Vector256.Create(emit.Slice(k + 2, Vector256<T>.Count))
+                            + Vector256.Create(skip.Slice(k + 2, Vector256<T>.Count)));
+                    v.CopyTo(next[k..]);
                 }
             }
 
-            next.CopyTo(beta);
+            for (; k < s; k++)
+            {
+                next[k] = LogAddExp(beta[k] + emit[k], beta[k + 1] + emit[k + 1], beta[k + 2] + emit[k + 2] + skip[k + 2]);
+            }
+
+            next[..s].CopyTo(beta);
         }
 
         return loss;
+    }
+
+    /// <summary>dst[i] = lp[ext[i]]: the log-probability each state emits in a frame.</summary>
+    private static void Gather<T>(ReadOnlySpan<T> lp, ReadOnlySpan<int> ext, Span<T> dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < ext.Length; i++)
+        {
+            dst[i] = lp[ext[i]];
+        }
     }
 
     private static void ClearGradient<T>(in CtcProblem<T> p, long origin, long rowStride, int frames)
@@ -296,40 +336,16 @@ internal static unsafe class CtcKernel
         }
     }
 
-    private static void LogSoftmax<T>(ReadOnlySpan<T> x, Span<T> dst)
+    private static void LogSoftmax<T>(ReadOnlySpan<T> x, Span<T> dst, Span<T> exps)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T m = x[0];
-        for (int k = 1; k < x.Length; k++)
-        {
-            m = T.Max(m, x[k]);
-        }
+        T m = TensorPrimitives.Max(x);
 
-        if (!T.IsFinite(m))
-        {
-            // ±∞ or NaN in the row: x − max is NaN or −∞ as it falls; TensorFlow's log_softmax gives NaN for +∞ too.
-            m = T.IsNegativeInfinity(m) ? T.Zero : m;
-        }
-
-        T sum = T.Zero;
-        for (int k = 0; k < x.Length; k++)
-        {
-            sum += T.Exp(x[k] - m);
-        }
-
-        T lse = m + T.Log(sum);
-        for (int k = 0; k < x.Length; k++)
-        {
-            dst[k] = x[k] - lse;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T LogAddExp<T>(T a, T b)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T m = T.Max(a, b);
-        return T.IsNegativeInfinity(m) ? m : m + T.Log(T.Exp(a - m) + T.Exp(b - m));
+        // ±∞ or NaN in the row: x − max is NaN or −∞ as it falls, as in TensorFlow's log_softmax.
+        m = T.IsNegativeInfinity(m) ? T.Zero : m;
+        TensorPrimitives.Subtract(x, m, dst);
+        TensorPrimitives.Exp(dst, exps);
+        TensorPrimitives.Subtract(dst, T.Log(TensorPrimitives.Sum(exps)), dst);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -338,5 +354,22 @@ internal static unsafe class CtcKernel
     {
         T m = T.Max(T.Max(a, b), c);
         return T.IsNegativeInfinity(m) ? m : m + T.Log(T.Exp(a - m) + T.Exp(b - m) + T.Exp(c - m));
+    }
+
+    /// <summary>logsumexp of three lanes-wise, with the largest factored out: every exponent is ≤ 0 and the sum in [1, 3];
+    /// all three −∞ gives −∞, NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> LogAddExp<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector256<T> m = Vector256.Max(Vector256.Max(a, b), c);
+        Vector256<T> none = Vector256.Equals(m, Vector256.Create(T.NegativeInfinity));
+        Vector256<T> shift = Vector256.ConditionalSelect(none, Vector256<T>.Zero, m);
+        Vector256<T> sum = VMath.ExpNonPositive(a - shift) + VMath.ExpNonPositive(b - shift) + VMath.ExpNonPositive(c - shift);
+        Vector256<T> r = shift + VMath.LogNormal(Vector256.ConditionalSelect(none, Vector256<T>.One, sum));
+        r = Vector256.ConditionalSelect(none, m, r);
+
+        // LogNormal leaves NaN unspecified: pass it through.
+        return Vector256.ConditionalSelect(Vector256.Equals(m, m), r, m);
     }
 }

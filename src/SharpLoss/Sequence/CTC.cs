@@ -125,6 +125,7 @@ public sealed class CTC : ClassIdLoss
                 LogitLengths = logitLengths,
                 Blank = BlankIndex,
                 MaxDegreeOfParallelism = batch.MaxDegreeOfParallelism,
+                Vectorize = batch.Vectorize,
             };
             return CtcKernel.Run(problem);
         }

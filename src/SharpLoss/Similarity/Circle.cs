@@ -203,6 +203,7 @@ public sealed class Circle : Loss
                     Weight = batch.Weight,
                     GradScale = batch.GradScale,
                     MaxDegreeOfParallelism = batch.MaxDegreeOfParallelism,
+                    Vectorize = batch.Vectorize,
                 };
                 double total = CircleKernel.Run(problem);
                 if (aliased)
