@@ -137,7 +137,9 @@ internal static class Evaluator
 
         if (r.PerSample is not null || r.Histogram)
         {
-            Loss none = LossResolver.With(r.Loss, new Dictionary<string, string> { ["reduction"] = "none" }, r.Loss.Semantics);
+            // An unreduced loss (e.g. a tf.nn function, which has no reduction key) gives its values as it is.
+            Loss none = r.Loss.Reduction == Reduction.None ? r.Loss
+                : LossResolver.With(r.Loss, new Dictionary<string, string> { ["reduction"] = "none" }, r.Loss.Semantics);
             Tensor<T> values = new Call<T>(none, y, pData, p.Shape, w).Tensor();
             T[] flat = values.ToArray();
             long[] shape = [.. values.Lengths.ToArray().Select(l => (long)l)];

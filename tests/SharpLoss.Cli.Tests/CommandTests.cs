@@ -130,4 +130,36 @@ public class CommandTests : CliTestBase
             Assert.Equal([2L], d.RootElement.GetProperty("shape").EnumerateArray().Select(v => v.GetInt64()));
         }
     }
+
+    [Fact]
+    public void Batch_TensorFlowFunctions_InTheSameEnvelope()
+    {
+        string[] cases =
+        [
+            // tf.nn.weighted_cross_entropy_with_logits, pos_weight q = 1.5, logits 0.5 (hand derivation): z = 1 gives
+            // q·log(1 + e^-0.5) = 0.7111155, z = 0 gives 0.5 + log(1 + e^-0.5) = 0.974077; gradients
+            // (1 - z) - (1 + (q - 1)z)·σ(-x) = -1.5·0.3775407 = -0.566311 and 1 - 0.3775407 = 0.6224593.
+            "{\"config\": {\"module\": \"tf.nn\", \"class_name\": \"weighted_cross_entropy_with_logits\", \"config\": {\"pos_weight\": 1.5}}, \"y_true\": [[1, 0]], \"y_pred\": [[0.5, 0.5]], \"grad\": true}",
+            // A required argument left out: an error line naming it.
+            "{\"config\": {\"module\": \"tf.compat.v1.losses\", \"class_name\": \"cosine_distance\", \"config\": {}}, \"y_true\": [[1, 0]], \"y_pred\": [[0.5, 0.5]]}",
+            // tf.compat.v1.losses.cosine_distance, axis 1: 1 - (1·0.5 + 0·0.5) = 0.5 (hand derivation).
+            "{\"config\": {\"module\": \"tf.compat.v1.losses\", \"class_name\": \"cosine_distance\", \"config\": {\"axis\": 1}}, \"y_true\": [[1, 0]], \"y_pred\": [[0.5, 0.5]]}",
+        ];
+        var r = RunWithInput(string.Join("\n", cases) + "\n", "batch");
+        Assert.Equal(0, r.Code);
+        string[] lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        using (var d = JsonDocument.Parse(lines[0]))
+        {
+            double[] v = [.. d.RootElement.GetProperty("value").EnumerateArray().SelectMany(row => row.EnumerateArray()).Select(x => x.GetDouble())];
+            double[] g = [.. d.RootElement.GetProperty("grad").EnumerateArray().SelectMany(row => row.EnumerateArray()).Select(x => x.GetDouble())];
+            Assert.Equal(0.7111155, v[0], 1e-6);
+            Assert.Equal(0.974077, v[1], 1e-6);
+            Assert.Equal(-0.566311, g[0], 1e-6);
+            Assert.Equal(0.6224593, g[1], 1e-6);
+        }
+
+        Assert.Contains("axis", JsonDocument.Parse(lines[1]).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0.5, JsonDocument.Parse(lines[2]).RootElement.GetProperty("value").GetDouble(), 1e-7);
+    }
 }
