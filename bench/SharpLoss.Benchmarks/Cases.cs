@@ -52,7 +52,7 @@ public static class Cases
     /// categorical hinge, cosine similarity, the categorical and sparse focal losses, Dice and Tversky per row (axis 1), the
     /// categorical generalized cross-entropy. Only cosine similarity has a TorchSharp peer (<see cref="CatalogueRowTorchPeers"/>).
     /// </summary>
-    public static readonly string[] CatalogueRowLosses = ["CategoricalHinge", "Cosine", "CategoricalFocal", "SparseCategoricalFocal", "Dice", "Tversky", "Cgce"];
+    public static readonly string[] CatalogueRowLosses = ["CategoricalHinge", "Cosine", "CategoricalFocal", "SparseFocal", "Dice", "Tversky", "Cgce"];
 
     /// <summary>The losses of <see cref="CatalogueRowLosses"/> that TorchRows also runs: cosine similarity (<c>cosine_similarity</c>).</summary>
     public static readonly string[] CatalogueRowTorchPeers = ["Cosine"];

@@ -102,7 +102,7 @@ public class SharpLossRows
             "CategoricalHinge" => Call(new CategoricalHinge() { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
             "Cosine" => Call(new CosineSimilarity() { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
             "CategoricalFocal" => Call(new CategoricalFocalCrossentropy() { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
-            "SparseCategoricalFocal" => Call(new SparseCategoricalFocalCrossentropy() { MaxDegreeOfParallelism = Threads }, _probs),
+            "SparseFocal" => Call(new SparseCategoricalFocalCrossentropy() { MaxDegreeOfParallelism = Threads }, _probs),
             "Dice" => Call(new Dice(axis: [1]) { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
             "Tversky" => Call(new Tversky(axis: [1]) { MaxDegreeOfParallelism = Threads }, _oneHot, _probs),
             "Cgce" => Call(new CategoricalGeneralizedCrossEntropy() { MaxDegreeOfParallelism = Threads }, _probs),
