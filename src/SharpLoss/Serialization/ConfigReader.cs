@@ -212,6 +212,9 @@ internal sealed class ConfigReader
         });
     }
 
+    /// <summary>A number or null (an argument not given, e.g. a required one configured later).</summary>
+    public double? NullableDouble(string key) => TryGet(key, out object? v) && v is null ? null : Double(key, double.NaN);
+
     public int? NullableInt(string key)
     {
         if (!TryGet(key, out object? v) || v is null)

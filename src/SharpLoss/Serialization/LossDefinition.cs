@@ -234,7 +234,7 @@ internal sealed class LossDefinition
             : t == typeof(int?) ? (r.Contains(key.Name) ? r.NullableInt(key.Name) : (int?)fallback)
             : t == typeof(IReadOnlyList<int>) ? r.NullableAxes(key.Name, (IReadOnlyList<int>?)fallback)
             : t == typeof(FocalAlpha?) ? (object?)(r.Contains(key.Name) ? r.Alpha(key.Name) : (FocalAlpha?)fallback)
-            : t == typeof(double?) ? (r.Contains(key.Name) ? r.Double(key.Name, double.NaN) : (double?)fallback)
+            : t == typeof(double?) ? (r.Contains(key.Name) ? r.NullableDouble(key.Name) : (double?)fallback)
             : t == typeof(CompatV1.Reduction) ? r.V1Reduction(key.Name, (CompatV1.Reduction)fallback!)
             : throw new InvalidOperationException($"Config key '{key.Name}': parameters of type {t.Name} are not read yet.");
     }

@@ -146,6 +146,10 @@ public class TfFunctionObjectTests
         Assert.Contains("pos_weight", pos.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => weighted.Backward(y, p, 1f));
 
+        // The config it writes (pos_weight null) reads back to the same object.
+        Assert.Equal(weighted.ToJson(), Losses.FromJson(weighted.ToJson()).ToJson());
+        Assert.Equal(cosine.ToJson(), Losses.FromJson(cosine.ToJson()).ToJson());
+
         Loss fromJson = Losses.FromJson("{\"module\": \"tf.compat.v1.losses\", \"class_name\": \"cosine_distance\", \"config\": {}}");
         Assert.Contains("axis", Assert.Throws<ArgumentException>(() => fromJson.ValueAndGradient(y, p)).Message, StringComparison.Ordinal);
 
