@@ -15,6 +15,14 @@ public abstract partial class Loss
     private protected virtual bool MasksNonPositiveLosses => false;
 
     /// <summary>
+    /// Writes <c>loss &gt; 0</c> per sample into <paramref name="positive"/> without computing the losses, when the inputs
+    /// prove it (Circle: every row with a positive and a negative pair has a loss bounded away from 0); false when only
+    /// the losses can tell.
+    /// </summary>
+    private protected virtual bool TryPositiveLossMask<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, in Layout layout, Span<bool> positive)
+        where T : unmanaged, IFloatingPointIeee754<T> => false;
+
+    /// <summary>
     /// Runs the loss once for its per-sample values and returns the mask <c>loss &gt; 0</c>, combined with
     /// <paramref name="mask"/> (the caller's, or empty), in <paramref name="buffer"/> or a rented array.
     /// </summary>
@@ -27,6 +35,16 @@ public abstract partial class Loss
         }
 
         buffer ??= ArrayPool<bool>.Shared.Rent(Math.Max(1, samples));
+        if (!mask.Overlaps(buffer) && TryPositiveLossMask(p, y, layout, buffer.AsSpan(0, samples)))
+        {
+            for (int i = 0; i < mask.Length; i++)
+            {
+                buffer[i] &= mask[i];
+            }
+
+            return buffer;
+        }
+
         T[] losses = ArrayPool<T>.Shared.Rent(Math.Max(1, samples));
         try
         {

@@ -33,7 +33,7 @@ internal unsafe struct CircleProblem<T>
     /// <summary>Gradient rows [N, D] (never <see cref="X"/>'s memory), or null.</summary>
     public T* G;
 
-    /// <summary>The pair coefficients ∂Σ/∂S [N, M] (work space of the gradient), or null.</summary>
+    /// <summary>The similarities, then the pair coefficients ∂Σ/∂S [N, M] (work space of the gradient), or null.</summary>
     public T* PairGrad;
 
     public T* PerSample;
@@ -44,6 +44,9 @@ internal unsafe struct CircleProblem<T>
 
     /// <summary>Whether the Vector256 paths may be used.</summary>
     public bool Vectorize;
+
+    /// <summary>The reference labels truncated toward zero [M] (set by the kernel).</summary>
+    internal T* TruncatedRefLabels;
 
     public readonly T WeightOf(int i) => Weights is null ? Weight : Weights[i];
 }
@@ -58,15 +61,22 @@ internal unsafe struct CircleProblem<T>
 /// (the maximum's gradient goes to its first argument on a tie); ∂S_ij/∂x_i = r_j and, for the batch as its own
 /// reference, ∂S_ij/∂x_j = x_i. A row without positives or without negatives has loss 0 and no gradient.
 /// </summary>
-/// <remarks>Rows run in fixed chunks (<see cref="Chunked"/>); the second half of the self-reference gradient runs over
-/// fixed blocks of columns, each row of the result written by one block in a fixed order, so the result does not
-/// depend on the number of cores.</remarks>
+/// <remarks>
+/// Two passes. Rows, in fixed chunks: the chunk's similarities (a register-blocked product, two rows by four
+/// references), then per row the pair scores, the two log-sum-exps and, with a gradient, the pair coefficients C_ij in
+/// place of the similarities. Gradient, in fixed blocks of four rows: g_i = Σ_j C_ij·r_j, and for the batch as its own
+/// reference g_i = Σ_j (C_ij + C_ji)·x_j, in one product. Every output element is written by one block in a fixed order,
+/// so the result does not depend on the number of cores.
+/// </remarks>
 internal static unsafe class CircleKernel
 {
-    private const int ChunkWork = 64 * 1024;
-    private const int ColumnBlock = 16;
+    /// <summary>Multiply-adds per row chunk (the similarities of RowsPerChunk rows).</summary>
+    private const long ChunkWork = 2L << 20;
 
-    public static double Run<T>(in CircleProblem<T> problem)
+    /// <summary>Rows per gradient block (a multiple of the four rows of the product's micro-kernel).</summary>
+    private const int GradientRows = 16;
+
+    public static double Run<T>(CircleProblem<T> problem)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (problem.N == 0)
@@ -74,18 +84,37 @@ internal static unsafe class CircleKernel
             return 0;
         }
 
-        int rowsPerChunk = (int)Math.Clamp(ChunkWork / Math.Max(1L, (long)problem.M * Math.Max(1, problem.Dim)), 1, problem.N);
-        var rows = new RowJob<T> { Problem = problem, RowsPerChunk = rowsPerChunk };
-        double total = Chunked.Sum(rows, (problem.N + rowsPerChunk - 1) / rowsPerChunk, problem.MaxDegreeOfParallelism);
-        if (problem.G is not null && problem.SelfReference)
+        int m = problem.M;
+        T[] truncated = ArrayPool<T>.Shared.Rent(Math.Max(1, m));
+        try
         {
-            var columns = new ColumnJob<T> { Problem = problem };
-            Chunked.Sum(columns, (problem.M + ColumnBlock - 1) / ColumnBlock, problem.MaxDegreeOfParallelism);
-        }
+            for (int j = 0; j < m; j++)
+            {
+                truncated[j] = T.Truncate(problem.RefLabels[j]);
+            }
 
-        return total;
+            fixed (T* t = truncated)
+            {
+                problem.TruncatedRefLabels = t;
+                int rowsPerChunk = (int)Math.Clamp(ChunkWork / Math.Max(1L, (long)m * Math.Max(1, problem.Dim)), 2, problem.N);
+                var rows = new RowJob<T> { Problem = problem, RowsPerChunk = rowsPerChunk };
+                double total = Chunked.Sum(rows, (problem.N + rowsPerChunk - 1) / rowsPerChunk, problem.MaxDegreeOfParallelism);
+                if (problem.G is not null)
+                {
+                    var gradient = new GradientJob<T> { Problem = problem };
+                    Chunked.Sum(gradient, (problem.N + GradientRows - 1) / GradientRows, problem.MaxDegreeOfParallelism);
+                }
+
+                return total;
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(truncated);
+        }
     }
 
+    /// <summary>The rows of one chunk: similarities, losses, pair coefficients.</summary>
     private struct RowJob<T> : IChunkJob
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -96,34 +125,44 @@ internal static unsafe class CircleKernel
         {
             CircleProblem<T> p = Problem;
             int first = chunk * RowsPerChunk, end = Math.Min(p.N, first + RowsPerChunk);
-            T[] work = ArrayPool<T>.Shared.Rent(Math.Max(1, 2 * p.M));
-            sbyte[] kinds = ArrayPool<sbyte>.Shared.Rent(Math.Max(1, p.M));
+            int m = p.M;
+            T[]? own = p.PairGrad is null ? ArrayPool<T>.Shared.Rent(Math.Max(1, (end - first) * m)) : null;
+            T[] work = ArrayPool<T>.Shared.Rent(Math.Max(1, m));
             try
             {
-                double total = 0;
-                for (int i = first; i < end; i++)
+                fixed (T* ownS = own, e = work)
                 {
-                    T w = p.WeightOf(i);
-                    T loss = Row(p, i, w * p.GradScale, work.AsSpan(0, p.M), work.AsSpan(p.M, p.M), kinds.AsSpan(0, p.M));
-                    total += double.CreateTruncating(loss) * double.CreateTruncating(w);
-                    if (p.PerSample is not null)
+                    T* s = own is null ? p.PairGrad + ((long)first * m) : ownS;
+                    Similarities(p, first, end, s);
+                    double total = 0;
+                    for (int i = first; i < end; i++)
                     {
-                        p.PerSample[i] = loss;
+                        T w = p.WeightOf(i);
+                        T loss = Row(p, i, w * p.GradScale, s + ((long)(i - first) * m), e);
+                        total += double.CreateTruncating(loss) * double.CreateTruncating(w);
+                        if (p.PerSample is not null)
+                        {
+                            p.PerSample[i] = loss;
+                        }
                     }
-                }
 
-                return total;
+                    return total;
+                }
             }
             finally
             {
+                if (own is not null)
+                {
+                    ArrayPool<T>.Shared.Return(own);
+                }
+
                 ArrayPool<T>.Shared.Return(work);
-                ArrayPool<sbyte>.Shared.Return(kinds);
             }
         }
     }
 
-    /// <summary>The second half of the self-reference gradient: g_j += Σ_i (∂Σ/∂S_ij)·x_i for a block of columns j.</summary>
-    private struct ColumnJob<T> : IChunkJob
+    /// <summary>The gradient rows of one block: g_i = Σ_j c_ij·r_j, with c_ij = C_ij (+ C_ji for the batch as reference).</summary>
+    private struct GradientJob<T> : IChunkJob
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public CircleProblem<T> Problem;
@@ -131,223 +170,465 @@ internal static unsafe class CircleKernel
         public readonly double Run(int chunk)
         {
             CircleProblem<T> p = Problem;
-            int first = chunk * ColumnBlock, end = Math.Min(p.M, first + ColumnBlock);
-            int dim = p.Dim;
-            for (int j = first; j < end; j++)
+            int first = chunk * GradientRows, end = Math.Min(p.N, first + GradientRows);
+            int m = p.M;
+            T[] work = ArrayPool<T>.Shared.Rent(Math.Max(1, 4 * m));
+            try
             {
-                T* gj = p.G + ((long)j * dim);
-                int i = 0;
-                for (; i + 4 <= p.N; i += 4)
+                fixed (T* c = work)
                 {
-                    T* c = p.PairGrad + ((long)i * p.M) + j;
-                    Axpy4(gj, p.X + ((long)i * dim), p.X + ((long)(i + 1) * dim), p.X + ((long)(i + 2) * dim), p.X + ((long)(i + 3) * dim),
-                        c[0], c[p.M], c[2L * p.M], c[3L * p.M], dim, p.Vectorize);
-                }
+                    for (int i = first; i < end; i += 4)
+                    {
+                        int rows = Math.Min(4, end - i);
 
-                for (; i < p.N; i++)
-                {
-                    T c = p.PairGrad[((long)i * p.M) + j];
-                    T* xi = p.X + ((long)i * dim);
-                    Axpy4(gj, xi, xi, xi, xi, c, T.Zero, T.Zero, T.Zero, dim, p.Vectorize);
+                        // The block's coefficients, interleaved: c[4j + r] for row i + r and reference j.
+                        for (int j = 0; j < m; j++)
+                        {
+                            for (int r = 0; r < 4; r++)
+                            {
+                                c[(4 * j) + r] = r >= rows ? T.Zero
+                                    : p.SelfReference ? p.PairGrad[((long)(i + r) * m) + j] + p.PairGrad[((long)j * m) + i + r]
+                                    : p.PairGrad[((long)(i + r) * m) + j];
+                            }
+                        }
+
+                        Product4(p, i, rows, c);
+                    }
+
+                    return 0;
                 }
             }
-
-            return 0;
+            finally
+            {
+                ArrayPool<T>.Shared.Return(work);
+            }
         }
     }
 
-    /// <summary>Row i's loss; with a gradient, its pair coefficients and Σ_j coef_ij·r_j into gradient row i.</summary>
-    private static T Row<T>(in CircleProblem<T> p, int i, T coef, Span<T> a, Span<T> dist, Span<sbyte> kinds)
+    /// <summary>Gradient rows i .. i + rows − 1 (rows ≤ 4): g_{i+r} = Σ_j c[4j + r]·ref_j, in slabs of two vectors.</summary>
+    private static void Product4<T>(in CircleProblem<T> p, int i, int rows, T* c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int dim = p.Dim;
-        T gamma = p.Gamma, margin = p.Margin, one = T.One;
-        var xi = new ReadOnlySpan<T>(p.X + ((long)i * dim), dim);
-        T label = p.Labels[i];
-        T maxPos = T.NegativeInfinity, maxNeg = T.NegativeInfinity;
-        // 1 − S for every reference, four at a time.
-        T* x = p.X + ((long)i * dim);
-        int q = 0;
-        for (; q + 4 <= p.M; q += 4)
+        int dim = p.Dim, m = p.M;
+        T* g0 = p.G + ((long)i * dim);
+        T* g1 = rows > 1 ? g0 + dim : g0;
+        T* g2 = rows > 2 ? g0 + (2 * dim) : g0;
+        T* g3 = rows > 3 ? g0 + (3 * dim) : g0;
+        int k = 0;
+        if (p.Vectorize && Vector256.IsHardwareAccelerated)
         {
-            Dot4(x, p.Ref + ((long)q * dim), dim, p.Vectorize, out T s0, out T s1, out T s2, out T s3);
-            (dist[q], dist[q + 1], dist[q + 2], dist[q + 3]) = (one - s0, one - s1, one - s2, one - s3);
-        }
-
-        for (; q < p.M; q++)
-        {
-            dist[q] = one - TensorPrimitives.Dot(xi, new ReadOnlySpan<T>(p.Ref + ((long)q * dim), dim));
-        }
-
-        for (int j = 0; j < p.M; j++)
-        {
-            T u = dist[j];
-            T d = T.Max(u, T.Zero);
-            bool same = SameLabel(label, p.RefLabels[j]);
-            if (same && !(p.RemoveDiagonal && i == j))
+            int n = Vector256<T>.Count;
+            for (; k + (2 * n) <= dim; k += 2 * n)
             {
-                T v = -gamma * T.Max(margin + d, T.Zero) * (margin - d);
-                a[j] = v;
-                kinds[j] = 1;
-                maxPos = T.Max(maxPos, v);
+                Vector256<T> a0 = default, a1 = default, b0 = default, b1 = default, e0 = default, e1 = default, f0 = default, f1 = default;
+                T* r = p.Ref + k;
+                for (int j = 0; j < m; j++, r += dim)
+                {
+                    Vector256<T> r0 = Vector256.Load(r), r1 = Vector256.Load(r + n);
+                    Vector256<T> c0 = Vector256.Create(c[4 * j]), c1 = Vector256.Create(c[(4 * j) + 1]);
+                    Vector256<T> c2 = Vector256.Create(c[(4 * j) + 2]), c3 = Vector256.Create(c[(4 * j) + 3]);
+                    a0 = Fma(c0, r0, a0);
+                    a1 = Fma(c0, r1, a1);
+                    b0 = Fma(c1, r0, b0);
+                    b1 = Fma(c1, r1, b1);
+                    e0 = Fma(c2, r0, e0);
+                    e1 = Fma(c2, r1, e1);
+                    f0 = Fma(c3, r0, f0);
+                    f1 = Fma(c3, r1, f1);
+                }
+
+                // Rows past the block's end alias row i and are stored first, so row i's values win.
+                f0.Store(g3 + k);
+                f1.Store(g3 + k + n);
+                e0.Store(g2 + k);
+                e1.Store(g2 + k + n);
+                b0.Store(g1 + k);
+                b1.Store(g1 + k + n);
+                a0.Store(g0 + k);
+                a1.Store(g0 + k + n);
             }
-            else if (!same)
+
+            for (; k + n <= dim; k += n)
             {
-                T v = gamma * T.Max(one + margin - d, T.Zero) * (one - margin - d);
-                a[j] = v;
-                kinds[j] = -1;
-                maxNeg = T.Max(maxNeg, v);
+                Vector256<T> a0 = default, b0 = default, e0 = default, f0 = default;
+                T* r = p.Ref + k;
+                for (int j = 0; j < m; j++, r += dim)
+                {
+                    Vector256<T> r0 = Vector256.Load(r);
+                    a0 = Fma(Vector256.Create(c[4 * j]), r0, a0);
+                    b0 = Fma(Vector256.Create(c[(4 * j) + 1]), r0, b0);
+                    e0 = Fma(Vector256.Create(c[(4 * j) + 2]), r0, e0);
+                    f0 = Fma(Vector256.Create(c[(4 * j) + 3]), r0, f0);
+                }
+
+                f0.Store(g3 + k);
+                e0.Store(g2 + k);
+                b0.Store(g1 + k);
+                a0.Store(g0 + k);
+            }
+        }
+
+        for (; k < dim; k++)
+        {
+            T a = T.Zero, b = T.Zero, e = T.Zero, f = T.Zero;
+            T* r = p.Ref + k;
+            for (int j = 0; j < m; j++, r += dim)
+            {
+                a += c[4 * j] * *r;
+                b += c[(4 * j) + 1] * *r;
+                e += c[(4 * j) + 2] * *r;
+                f += c[(4 * j) + 3] * *r;
+            }
+
+            g3[k] = f;
+            g2[k] = e;
+            g1[k] = b;
+            g0[k] = a;
+        }
+    }
+
+    /// <summary>S[i − first, j] = x_i·r_j for the rows [first, end), two rows by four references at a time.</summary>
+    private static void Similarities<T>(in CircleProblem<T> p, int first, int end, T* s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int dim = p.Dim, m = p.M;
+        for (int i = first; i < end; i += 2)
+        {
+            T* x0 = p.X + ((long)i * dim);
+            T* x1 = i + 1 < end ? x0 + dim : x0;
+            T* s0 = s + ((long)(i - first) * m);
+            T* s1 = i + 1 < end ? s0 + m : s0;
+            int j = 0;
+            for (; j + 4 <= m; j += 4)
+            {
+                Dot2x4(x0, x1, p.Ref + ((long)j * dim), dim, p.Vectorize, s0 + j, s1 + j);
+            }
+
+            for (; j < m; j++)
+            {
+                T* r = p.Ref + ((long)j * dim);
+                s1[j] = Dot(x1, r, dim, p.Vectorize);
+                s0[j] = Dot(x0, r, dim, p.Vectorize);
+            }
+        }
+    }
+
+    /// <summary>Row i's loss from its similarities <paramref name="s"/>; with a gradient, the pair coefficients replace them.</summary>
+    private static T Row<T>(in CircleProblem<T> p, int i, T coef, T* s, T* e)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = p.M;
+        T gamma = p.Gamma, margin = p.Margin, one = T.One;
+        T label = T.Truncate(p.Labels[i]);
+        T* labels = p.TruncatedRefLabels;
+        int diagonal = p.RemoveDiagonal && i < m && labels[i] == label ? i : -1;  // the removed pair (i, i), when it is a positive
+        int n = Vector256<T>.Count;
+        bool vector = p.Vectorize && Vector256.IsHardwareAccelerated;
+
+        // The pair scores a_ij into e, and the largest of each set.
+        T maxPos = T.NegativeInfinity, maxNeg = T.NegativeInfinity;
+        int j = 0;
+        if (vector)
+        {
+            Vector256<T> vMaxPos = Vector256.Create(T.NegativeInfinity), vMaxNeg = vMaxPos;
+            Vector256<T> vLabel = Vector256.Create(label), vOne = Vector256<T>.One, vGamma = Vector256.Create(gamma), vMargin = Vector256.Create(margin);
+            for (; j + n <= m; j += n)
+            {
+                if (diagonal >= j && diagonal < j + n)
+                {
+                    for (int q = j; q < j + n; q++)
+                    {
+                        ScalarScore(p, q, label, diagonal, s, e, ref maxPos, ref maxNeg);
+                    }
+
+                    continue;
+                }
+
+                Vector256<T> d = Vector256.Max(vOne - Vector256.Load(s + j), Vector256<T>.Zero);
+                Vector256<T> pos = -vGamma * Vector256.Max(vMargin + d, Vector256<T>.Zero) * (vMargin - d);
+                Vector256<T> neg = vGamma * Vector256.Max(vOne + vMargin - d, Vector256<T>.Zero) * (vOne - vMargin - d);
+                Vector256<T> same = Vector256.Equals(Vector256.Load(labels + j), vLabel);
+                Vector256.ConditionalSelect(same, pos, neg).Store(e + j);
+                vMaxPos = Vector256.Max(vMaxPos, Vector256.ConditionalSelect(same, pos, Vector256.Create(T.NegativeInfinity)));
+                vMaxNeg = Vector256.Max(vMaxNeg, Vector256.ConditionalSelect(same, Vector256.Create(T.NegativeInfinity), neg));
+            }
+
+            for (int q = 0; q < n; q++)
+            {
+                maxPos = T.Max(maxPos, vMaxPos[q]);
+                maxNeg = T.Max(maxNeg, vMaxNeg[q]);
+            }
+        }
+
+        for (; j < m; j++)
+        {
+            ScalarScore(p, j, label, diagonal, s, e, ref maxPos, ref maxNeg);
+        }
+
+        if (T.IsNegativeInfinity(maxPos) || T.IsNegativeInfinity(maxNeg))
+        {
+            // No positive or no negative pair: the loss is 0 whatever the embeddings, and so is its gradient.
+            if (p.G is not null)
+            {
+                new Span<T>(s, m).Clear();
+            }
+
+            return T.Zero;
+        }
+
+        // The two log-sum-exps with each set's largest score factored out: e_j = exp(a_j − max of its set), 0 for the
+        // removed diagonal; the softmax weights of the gradient are then e_j / Σ.
+        T shiftPos = T.IsFinite(maxPos) ? maxPos : T.Zero, shiftNeg = T.IsFinite(maxNeg) ? maxNeg : T.Zero;
+        j = 0;
+        if (vector)
+        {
+            Vector256<T> vLabel = Vector256.Create(label), vPos = Vector256.Create(shiftPos), vNeg = Vector256.Create(shiftNeg);
+            for (; j + n <= m; j += n)
+            {
+                Vector256<T> same = Vector256.Equals(Vector256.Load(labels + j), vLabel);
+                (Vector256.Load(e + j) - Vector256.ConditionalSelect(same, vPos, vNeg)).Store(e + j);
+            }
+        }
+
+        for (; j < m; j++)
+        {
+            e[j] -= labels[j] == label ? shiftPos : shiftNeg;
+        }
+
+        if (diagonal >= 0)
+        {
+            e[diagonal] = T.NegativeInfinity;
+        }
+
+        var exps = new Span<T>(e, m);
+        TensorPrimitives.Exp(exps, exps);
+        T sumPos = T.Zero, sumNeg = T.Zero;
+        j = 0;
+        if (vector)
+        {
+            Vector256<T> vLabel = Vector256.Create(label), accPos = Vector256<T>.Zero, accNeg = Vector256<T>.Zero;
+            for (; j + n <= m; j += n)
+            {
+                Vector256<T> v = Vector256.Load(e + j);
+                Vector256<T> same = Vector256.Equals(Vector256.Load(labels + j), vLabel);
+                accPos += Vector256.ConditionalSelect(same, v, Vector256<T>.Zero);
+                accNeg += Vector256.ConditionalSelect(same, Vector256<T>.Zero, v);
+            }
+
+            sumPos = Vector256.Sum(accPos);
+            sumNeg = Vector256.Sum(accNeg);
+        }
+
+        for (; j < m; j++)
+        {
+            if (labels[j] == label)
+            {
+                sumPos += e[j];
             }
             else
             {
-                kinds[j] = 0;
+                sumNeg += e[j];
             }
         }
 
-        // The two log-sum-exps with each set's largest score factored out: a_j becomes e_j = exp(a_j − max of its set) (0 for
-        // a pair in neither set), in one vectorized pass; the softmax weights of the gradient are then e_j / Σ.
-        T shiftPos = T.IsFinite(maxPos) ? maxPos : T.Zero, shiftNeg = T.IsFinite(maxNeg) ? maxNeg : T.Zero;
-        for (int j = 0; j < p.M; j++)
-        {
-            a[j] = kinds[j] switch { 1 => a[j] - shiftPos, -1 => a[j] - shiftNeg, _ => T.NegativeInfinity };
-        }
-
-        TensorPrimitives.Exp(a, a);
-        T sumPos = T.Zero, sumNeg = T.Zero;
-        for (int j = 0; j < p.M; j++)
-        {
-            sumPos += kinds[j] == 1 ? a[j] : T.Zero;
-            sumNeg += kinds[j] == -1 ? a[j] : T.Zero;
-        }
-
-        T lp = T.IsNegativeInfinity(maxPos) ? maxPos : shiftPos + T.Log(sumPos);
-        T ln = T.IsNegativeInfinity(maxNeg) ? maxNeg : shiftNeg + T.Log(sumNeg);
+        T lp = shiftPos + T.Log(sumPos);
+        T ln = shiftNeg + T.Log(sumNeg);
         T z = lp + ln;
 
-        // softplus(z) = max(z, 0) + log1p(exp(−|z|)); softplus(−∞) = 0.
-        T loss = T.IsNegativeInfinity(z) ? T.Zero : T.Max(z, T.Zero) + T.LogP1(T.Exp(-T.Abs(z)));
+        // softplus(z) = max(z, 0) + log1p(exp(−|z|)).
+        T loss = T.Max(z, T.Zero) + T.LogP1(T.Exp(-T.Abs(z)));
         if (p.G is null)
         {
             return loss;
         }
 
-        T* coefficients = p.PairGrad + ((long)i * p.M);
-        var gi = new Span<T>(p.G + ((long)i * dim), dim);
-        gi.Clear();
         T scale = coef / (one + T.Exp(-z));
-        if (!T.IsFinite(lp) || !T.IsFinite(ln) || scale == T.Zero)
+        if (scale == T.Zero || !T.IsFinite(lp) || !T.IsFinite(ln))
         {
-            // No positive or no negative pair: the loss is 0 whatever the embeddings (and a zero weight adds nothing).
-            new Span<T>(coefficients, p.M).Clear();
+            // A zero weight (or a vanishing slope) adds nothing; an overflowed score has no usable slope.
+            new Span<T>(s, m).Clear();
             return loss;
         }
 
-        for (int j = 0; j < p.M; j++)
+        // C_ij = ∂loss/∂S_ij in place of S_ij.
+        T wPos = scale / sumPos, wNeg = scale / sumNeg;
+        j = 0;
+        if (vector)
         {
-            T u = dist[j];
-            T d = T.Max(u, T.Zero);
-            T c;
-            if (kinds[j] == 1)
+            Vector256<T> vLabel = Vector256.Create(label), vOne = Vector256<T>.One, vGamma = Vector256.Create(gamma), vMargin = Vector256.Create(margin);
+            Vector256<T> vPos = Vector256.Create(wPos), vNeg = Vector256.Create(wNeg), zero = Vector256<T>.Zero;
+            for (; j + n <= m; j += n)
             {
+                if (diagonal >= j && diagonal < j + n)
+                {
+                    for (int q = j; q < j + n; q++)
+                    {
+                        s[q] = ScalarCoefficient(p, q, label, diagonal, s[q], e[q], wPos, wNeg);
+                    }
+
+                    continue;
+                }
+
+                Vector256<T> u = vOne - Vector256.Load(s + j);
+                Vector256<T> d = Vector256.Max(u, zero);
+                Vector256<T> same = Vector256.Equals(Vector256.Load(labels + j), vLabel);
+
                 // a⁺ = −γ·w·(m − d), w = max(m + d, 0): ∂a⁺/∂d = −γ·(𝟙[m + d ≥ 0]·(m − d) − w).
-                T w = T.Max(margin + d, T.Zero);
-                T dw = margin + d >= T.Zero ? one : T.Zero;
-                c = scale * (a[j] / sumPos) * (-gamma * ((dw * (margin - d)) - w));
-            }
-            else if (kinds[j] == -1)
-            {
+                Vector256<T> hingePos = vMargin + d;
+                Vector256<T> dPos = -vGamma * ((Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(hingePos, zero), vOne, zero) * (vMargin - d)) - Vector256.Max(hingePos, zero));
+
                 // a⁻ = γ·w·((1 − m) − d), w = max(1 + m − d, 0): ∂a⁻/∂d = γ·(−𝟙[1 + m − d ≥ 0]·((1 − m) − d) − w).
-                T w = T.Max(one + margin - d, T.Zero);
-                T dw = one + margin - d >= T.Zero ? one : T.Zero;
-                c = scale * (a[j] / sumNeg) * (gamma * ((-dw * (one - margin - d)) - w));
-            }
-            else
-            {
-                c = T.Zero;
-            }
+                Vector256<T> hingeNeg = vOne + vMargin - d;
+                Vector256<T> dNeg = vGamma * ((-Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(hingeNeg, zero), vOne, zero) * (vOne - vMargin - d)) - Vector256.Max(hingeNeg, zero));
+                Vector256<T> c = Vector256.ConditionalSelect(same, Vector256.Load(e + j) * vPos * dPos, Vector256.Load(e + j) * vNeg * dNeg);
 
-            // ∂d/∂S = −1 where 1 − S ≥ 0 (TensorFlow's maximum passes the gradient on a tie), else 0.
-            coefficients[j] = u >= T.Zero ? -c : T.Zero;
+                // ∂d/∂S = −1 where 1 − S ≥ 0 (TensorFlow's maximum passes the gradient on a tie), else 0.
+                Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(u, zero), -c, zero).Store(s + j);
+            }
         }
 
-        // g_i = Σ_j coef_ij·r_j, four references at a time.
-        T* g = p.G + ((long)i * dim);
-        int k = 0;
-        for (; k + 4 <= p.M; k += 4)
+        for (; j < m; j++)
         {
-            T* r = p.Ref + ((long)k * dim);
-            Axpy4(g, r, r + dim, r + (2 * dim), r + (3 * dim), coefficients[k], coefficients[k + 1], coefficients[k + 2], coefficients[k + 3], dim, p.Vectorize);
-        }
-
-        for (; k < p.M; k++)
-        {
-            T* r = p.Ref + ((long)k * dim);
-            Axpy4(g, r, r, r, r, coefficients[k], T.Zero, T.Zero, T.Zero, dim, p.Vectorize);
+            s[j] = ScalarCoefficient(p, j, label, diagonal, s[j], e[j], wPos, wNeg);
         }
 
         return loss;
     }
 
-    /// <summary>Labels compare as Keras's int32 cast leaves them: truncated toward zero.</summary>
-    private static bool SameLabel<T>(T a, T b)
-        where T : unmanaged, IFloatingPointIeee754<T> => T.Truncate(a) == T.Truncate(b);
+    /// <summary>Pair j's score into e[j] (the scalar path, and the vector block holding the removed diagonal).</summary>
+    private static void ScalarScore<T>(in CircleProblem<T> p, int j, T label, int diagonal, T* s, T* e, ref T maxPos, ref T maxNeg)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T gamma = p.Gamma, margin = p.Margin, one = T.One;
+        T d = T.Max(one - s[j], T.Zero);
+        if (p.TruncatedRefLabels[j] != label)
+        {
+            T v = gamma * T.Max(one + margin - d, T.Zero) * (one - margin - d);
+            e[j] = v;
+            maxNeg = T.Max(maxNeg, v);
+        }
+        else if (j != diagonal)
+        {
+            T v = -gamma * T.Max(margin + d, T.Zero) * (margin - d);
+            e[j] = v;
+            maxPos = T.Max(maxPos, v);
+        }
+        else
+        {
+            e[j] = T.NegativeInfinity;
+        }
+    }
 
-    /// <summary>The dot products of x with the four rows r, r + dim, r + 2·dim, r + 3·dim (one pass over x).</summary>
+    /// <summary>Pair j's coefficient ∂loss/∂S from its similarity and its exponential (scalar path).</summary>
+    private static T ScalarCoefficient<T>(in CircleProblem<T> p, int j, T label, int diagonal, T similarity, T exp, T wPos, T wNeg)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (j == diagonal)
+        {
+            return T.Zero;
+        }
+
+        T gamma = p.Gamma, margin = p.Margin, one = T.One;
+        T u = one - similarity;
+        T d = T.Max(u, T.Zero);
+        T c;
+        if (p.TruncatedRefLabels[j] == label)
+        {
+            T w = T.Max(margin + d, T.Zero);
+            T dw = margin + d >= T.Zero ? one : T.Zero;
+            c = exp * wPos * (-gamma * ((dw * (margin - d)) - w));
+        }
+        else
+        {
+            T w = T.Max(one + margin - d, T.Zero);
+            T dw = one + margin - d >= T.Zero ? one : T.Zero;
+            c = exp * wNeg * (gamma * ((-dw * (one - margin - d)) - w));
+        }
+
+        return u >= T.Zero ? -c : T.Zero;
+    }
+
+    /// <summary>a·b + c in one rounding (float and double).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dot4<T>(T* x, T* r, int dim, bool vectorize, out T s0, out T s1, out T s2, out T s3)
+    private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        }
+
+        return Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+    }
+
+    /// <summary>x·r over dim elements.</summary>
+    private static T Dot<T>(T* x, T* r, int dim, bool vectorize)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = 0;
+        T sum = T.Zero;
+        if (vectorize && Vector256.IsHardwareAccelerated && dim >= Vector256<T>.Count)
+        {
+            Vector256<T> a = Vector256<T>.Zero;
+            for (; k + Vector256<T>.Count <= dim; k += Vector256<T>.Count)
+            {
+                a = Fma(Vector256.Load(x + k), Vector256.Load(r + k), a);
+            }
+
+            sum = Vector256.Sum(a);
+        }
+
+        for (; k < dim; k++)
+        {
+            sum += x[k] * r[k];
+        }
+
+        return sum;
+    }
+
+    /// <summary>The dot products of x0 and x1 with the four rows r, r + dim, r + 2·dim, r + 3·dim (one pass over each).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot2x4<T>(T* x0, T* x1, T* r, int dim, bool vectorize, T* s0, T* s1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* r1 = r + dim, r2 = r + (2 * dim), r3 = r + (3 * dim);
         int k = 0;
-        (s0, s1, s2, s3) = (T.Zero, T.Zero, T.Zero, T.Zero);
+        T a0 = T.Zero, a1 = T.Zero, a2 = T.Zero, a3 = T.Zero, b0 = T.Zero, b1 = T.Zero, b2 = T.Zero, b3 = T.Zero;
         if (vectorize && Vector256.IsHardwareAccelerated && dim >= Vector256<T>.Count)
         {
-            Vector256<T> a0 = Vector256<T>.Zero, a1 = Vector256<T>.Zero, a2 = Vector256<T>.Zero, a3 = Vector256<T>.Zero;
+            Vector256<T> va0 = default, va1 = default, va2 = default, va3 = default, vb0 = default, vb1 = default, vb2 = default, vb3 = default;
             for (; k + Vector256<T>.Count <= dim; k += Vector256<T>.Count)
             {
-                Vector256<T> xv = Vector256.Load(x + k);
-                a0 += xv * Vector256.Load(r + k);
-                a1 += xv * Vector256.Load(r1 + k);
-                a2 += xv * Vector256.Load(r2 + k);
-                a3 += xv * Vector256.Load(r3 + k);
+                Vector256<T> u = Vector256.Load(x0 + k), v = Vector256.Load(x1 + k);
+                Vector256<T> q0 = Vector256.Load(r + k), q1 = Vector256.Load(r1 + k), q2 = Vector256.Load(r2 + k), q3 = Vector256.Load(r3 + k);
+                va0 = Fma(u, q0, va0);
+                va1 = Fma(u, q1, va1);
+                va2 = Fma(u, q2, va2);
+                va3 = Fma(u, q3, va3);
+                vb0 = Fma(v, q0, vb0);
+                vb1 = Fma(v, q1, vb1);
+                vb2 = Fma(v, q2, vb2);
+                vb3 = Fma(v, q3, vb3);
             }
 
-            (s0, s1, s2, s3) = (Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3));
+            (a0, a1, a2, a3) = (Vector256.Sum(va0), Vector256.Sum(va1), Vector256.Sum(va2), Vector256.Sum(va3));
+            (b0, b1, b2, b3) = (Vector256.Sum(vb0), Vector256.Sum(vb1), Vector256.Sum(vb2), Vector256.Sum(vb3));
         }
 
         for (; k < dim; k++)
         {
-            s0 += x[k] * r[k];
-            s1 += x[k] * r1[k];
-            s2 += x[k] * r2[k];
-            s3 += x[k] * r3[k];
-        }
-    }
-
-    /// <summary>y += c0·r0 + c1·r1 + c2·r2 + c3·r3 over dim elements (one pass over y).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Axpy4<T>(T* y, T* r0, T* r1, T* r2, T* r3, T c0, T c1, T c2, T c3, int dim, bool vectorize)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (c0 == T.Zero && c1 == T.Zero && c2 == T.Zero && c3 == T.Zero)
-        {
-            return;
+            a0 += x0[k] * r[k];
+            a1 += x0[k] * r1[k];
+            a2 += x0[k] * r2[k];
+            a3 += x0[k] * r3[k];
+            b0 += x1[k] * r[k];
+            b1 += x1[k] * r1[k];
+            b2 += x1[k] * r2[k];
+            b3 += x1[k] * r3[k];
         }
 
-        int k = 0;
-        if (vectorize && Vector256.IsHardwareAccelerated)
-        {
-            Vector256<T> v0 = Vector256.Create(c0), v1 = Vector256.Create(c1), v2 = Vector256.Create(c2), v3 = Vector256.Create(c3);
-            for (; k + Vector256<T>.Count <= dim; k += Vector256<T>.Count)
-            {
-                Vector256<T> acc = Vector256.Load(y + k) + (v0 * Vector256.Load(r0 + k)) + (v1 * Vector256.Load(r1 + k)) + (v2 * Vector256.Load(r2 + k)) + (v3 * Vector256.Load(r3 + k));
-                acc.Store(y + k);
-            }
-        }
-
-        for (; k < dim; k++)
-        {
-            y[k] += (c0 * r0[k]) + (c1 * r1[k]) + (c2 * r2[k]) + (c3 * r3[k]);
-        }
+        // x1 may alias x0 (an odd last row): x0's results are stored last.
+        (s1[0], s1[1], s1[2], s1[3]) = (b0, b1, b2, b3);
+        (s0[0], s0[1], s0[2], s0[3]) = (a0, a1, a2, a3);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
 using SharpLoss.Serialization;
@@ -92,6 +93,61 @@ public sealed class Circle : Loss
 
     private protected override bool MasksNonPositiveLosses => true;
 
+    /// <summary>
+    /// <c>loss &gt; 0</c> from the labels alone where the inputs prove it: with γ ≥ 0 every pair score is at least −γ·m², so
+    /// a row with a positive and a negative pair has loss ≥ softplus(−2γm²), which is a normal number when 2γm² is at
+    /// most 80 (float) or 700 (double); and embeddings whose similarities are bounded (finite, |S| ≤ D·max|x|·max|r|) keep
+    /// every score finite. Otherwise (NaN or huge embeddings, large γ) the losses decide.
+    /// </summary>
+    private protected override bool TryPositiveLossMask<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, in Layout layout, Span<bool> positive)
+    {
+        double bound = typeof(T) == typeof(float) ? 80 : 700;
+        if (!(Gamma >= 0) || 2 * Gamma * Margin * Margin > bound)
+        {
+            return false;
+        }
+
+        int n = layout.Outer, dim = layout.D;
+        T[]? refEmbeddings = (T[]?)(object?)(typeof(T) == typeof(float) ? _refFloat : _refDouble);
+        T[]? refLabels = (T[]?)(object?)(typeof(T) == typeof(float) ? _refLabelsFloat : _refLabelsDouble);
+        ReadOnlySpan<T> references = refEmbeddings ?? p;
+        ReadOnlySpan<T> labels = refLabels ?? y;
+        if (p.IsEmpty || references.IsEmpty || labels.Length != (refEmbeddings is null ? labels.Length : references.Length / Math.Max(1, dim)))
+        {
+            return false;
+        }
+
+        double maxX = double.CreateTruncating(TensorPrimitives.MaxMagnitude(p));
+        double maxR = double.CreateTruncating(TensorPrimitives.MaxMagnitude(references));
+        double similarity = dim * maxX * maxR;
+        double scores = 2 + Math.Abs(Margin) + similarity;
+        if (!double.IsFinite(similarity) || Gamma * scores * scores > 0.25 * (typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue))
+        {
+            return false;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            T label = T.Truncate(y[i]);
+            bool hasPositive = false, hasNegative = false;
+            for (int j = 0; j < labels.Length && !(hasPositive && hasNegative); j++)
+            {
+                if (T.Truncate(labels[j]) != label)
+                {
+                    hasNegative = true;
+                }
+                else if (!(RemoveDiagonal && i == j))
+                {
+                    hasPositive = true;
+                }
+            }
+
+            positive[i] = hasPositive && hasNegative;
+        }
+
+        return true;
+    }
+
     /// <summary>Builds the loss from a Keras config.</summary>
     /// <param name="config">The config's keys and values.</param>
     /// <param name="semantics">The semantics (Keras 3).</param>
@@ -174,6 +230,8 @@ public sealed class Circle : Loss
             Throw.Argument(refLabels is null ? "refLabels" : "refEmbeddings", $"Expected {n} references (the batch's labels or embeddings stand in for the missing ones). Received: {m}.");
         }
 
+        // Every row is compared with the whole batch: a block of rows has losses of its own.
+        ChunkRecorder.Current?.Refuse("every sample's loss depends on the whole batch");
         bool wantGrad = !batch.Grad.IsEmpty;
         bool aliased = wantGrad && batch.Grad.Overlaps(batch.P);
         T[]? pairGrad = wantGrad ? ArrayPool<T>.Shared.Rent(checked(n * m)) : null;

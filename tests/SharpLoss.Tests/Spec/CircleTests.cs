@@ -4,6 +4,7 @@
 
 using System.Numerics.Tensors;
 using System.Text.Json;
+using SharpLoss.Internals;
 using SharpLoss.Tests.Conformance;
 using SharpLoss.Tests.Reference;
 
@@ -264,6 +265,29 @@ public class CircleTests
         Assert.Equal(0.0, new Circle().Compute(new double[] { 1, 2, 3, 4, 5, 6 }, p));
     }
 
+    [Fact]
+    public void UnderflowedLosses_AreMaskedByTheirValues()
+    {
+        // γ = 2000, m = 0.4. Rows 0-3 pair identical embeddings of their own label (S = 1, d = 0: a⁺ = −γm² = −320) and
+        // meet every other row at right angles (S = 0, d = 1: a⁻ = γ·m·(−m) = −320), so z = −320 + (−320 + ln 4) = −638.61.
+        // Rows 4 and 5 share a label at right angles: a⁺ = −γ·1.4·(−0.6) = 1680, z = 1680 − 320 + ln 4 = 1361.3862943611198
+        // (softplus(z) = z to double precision). In float32, softplus(−638.61) underflows to 0 and Keras's `loss > 0`
+        // leaves rows 0-3 out: the mean is over rows 4 and 5. In double it is 1e-277, positive: the mean is over 6 rows.
+        float[] x =
+        [
+            1, 0, 0, 0, 1, 0, 0, 0,
+            0, 1, 0, 0, 0, 1, 0, 0,
+            0, 0, 1, 0, 0, 0, 0, 1,
+        ];
+        float[] labels = [0, 0, 1, 1, 2, 2];
+        var loss = new Circle(gamma: 2000, margin: 0.4);
+        const double z4 = 1361.3862943611198;
+        float f = loss.Compute(labels, new LossInput<float>(x, 6, 4));
+        Assert.Equal(z4, f, z4 * 1e-6);
+        double d = loss.Compute(labels.Select(v => (double)v).ToArray(), new LossInput<double>([.. x.Select(v => (double)v)], 6, 4));
+        Assert.Equal(2 * z4 / 6, d, 1e-9);
+    }
+
     // ---------------------------------------------------------------- precision, threads, buffers
 
     [Fact]
@@ -283,6 +307,64 @@ public class CircleTests
         for (int i = 0; i < a.Length; i++)
         {
             Assert.Equal(a[i], f[i], scale * 1e-4);
+        }
+    }
+
+    [Theory]
+    [InlineData(37, 19, true)]
+    [InlineData(37, 19, false)]
+    [InlineData(50, 8, true)]
+    [InlineData(9, 3, true)]
+    [InlineData(64, 33, false)]
+    public void VectorAndScalarPaths_Agree_AndMatchTheReference(int n, int dim, bool removeDiagonal)
+    {
+        // Sizes around the vector widths (8 floats, 4 doubles), the removed diagonal inside and outside vector blocks, odd
+        // dimensions for the products' tails: per-sample values and Sum gradients of both paths, float and double.
+        var rng = new Random(n + dim);
+        double[] x = UnitRows(rng, n, dim);
+        double[] labels = [.. Enumerable.Range(0, n).Select(_ => (double)rng.Next(5))];
+        double[] expected = Reference(labels, x, dim, gamma: 32, margin: 0.3, removeDiagonal: removeDiagonal);
+        var none = new Circle(gamma: 32, margin: 0.3, removeDiagonal: removeDiagonal, reduction: Reduction.None);
+        var sum = new Circle(gamma: 32, margin: 0.3, removeDiagonal: removeDiagonal, reduction: Reduction.Sum);
+        float[] xf = [.. x.Select(v => (float)v)];
+        float[] lf = [.. labels.Select(v => (float)v)];
+        (double[] V, double[] G) Run(bool scalar, bool float32)
+        {
+            bool previous = KernelSwitch.ForceScalar;
+            KernelSwitch.ForceScalar = scalar;
+            try
+            {
+                if (float32)
+                {
+                    float[] v = none.Call(lf, new LossInput<float>(xf, n, dim)).ToArray();
+                    float[] g = sum.ValueAndGradient(lf, new LossInput<float>(xf, n, dim)).Gradient.ToArray();
+                    return ([.. v.Select(e => (double)e)], [.. g.Select(e => (double)e)]);
+                }
+
+                return (none.Call(labels, new LossInput<double>(x, n, dim)).ToArray(), sum.ValueAndGradient(labels, new LossInput<double>(x, n, dim)).Gradient.ToArray());
+            }
+            finally
+            {
+                KernelSwitch.ForceScalar = previous;
+            }
+        }
+
+        foreach (bool float32 in new[] { false, true })
+        {
+            (double[] vv, double[] vg) = Run(false, float32);
+            (double[] sv, double[] sg) = Run(true, float32);
+            double tolerance = float32 ? 2e-5 : 1e-12;
+            double valueScale = Math.Max(1, expected.Max(Math.Abs)), gradScale = Math.Max(1e-3, sg.Max(Math.Abs));
+            for (int i = 0; i < n; i++)
+            {
+                Assert.True(Math.Abs(vv[i] - sv[i]) <= tolerance * valueScale, $"{(float32 ? "float" : "double")} value[{i}]: vector {vv[i]} vs scalar {sv[i]}");
+                Assert.True(Math.Abs(vv[i] - expected[i]) <= tolerance * valueScale, $"{(float32 ? "float" : "double")} value[{i}]: {vv[i]} vs reference {expected[i]}");
+            }
+
+            for (int i = 0; i < vg.Length; i++)
+            {
+                Assert.True(Math.Abs(vg[i] - sg[i]) <= tolerance * gradScale, $"{(float32 ? "float" : "double")} grad[{i}]: vector {vg[i]} vs scalar {sg[i]}");
+            }
         }
     }
 
