@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Numerics.Tensors;
 using SharpLoss.Internals;
 using SharpLoss.Kernels;
@@ -25,7 +26,8 @@ namespace SharpLoss;
 /// autodiff of the max terms; S_ij depends on both x_i and x_j, and both receive their share. Masked rows contribute
 /// nothing.</para>
 /// <para><see cref="Losses.Circle(LossInput{float}, LossInput{float}, LossInput{float}, LossInput{float}, bool, double, double)"/>
-/// takes the optional reference set (<c>ref_labels</c>, <c>ref_embeddings</c>). Keras: <c>keras.losses.Circle</c> /
+/// takes the optional reference set (<c>ref_labels</c>, <c>ref_embeddings</c>); <see cref="WithReferenceSet(LossInput{float}, LossInput{float})"/>
+/// gives a loss against a fixed reference set, with its gradient with respect to y_pred. Keras: <c>keras.losses.Circle</c> /
 /// <c>circle</c> (3.7+); config keys name, reduction, gamma, margin, remove_diagonal. tf.keras 2 has no Circle loss.</para>
 /// </remarks>
 [KerasLoss("Circle", "circle", Keys = "gamma margin remove_diagonal", Names = "circle")]
@@ -68,9 +70,9 @@ public sealed class Circle : Loss
         RemoveDiagonal = removeDiagonal;
     }
 
-    /// <summary>The function form's reference set (a copy), for one call.</summary>
-    private Circle(double gamma, double margin, bool removeDiagonal, float[]? refEmbeddings, float[]? refLabels, double[]? refEmbeddingsDouble, double[]? refLabelsDouble, int refCount)
-        : this(gamma, margin, removeDiagonal, Reduction.None)
+    /// <summary>A loss against a reference set (copies in both element types).</summary>
+    private Circle(Circle of, Reduction reduction, float[]? refEmbeddings, float[]? refLabels, double[]? refEmbeddingsDouble, double[]? refLabelsDouble, int refCount)
+        : this(of.Gamma, of.Margin, of.RemoveDiagonal, reduction, of.Name)
     {
         _refFloat = refEmbeddings;
         _refLabelsFloat = refLabels;
@@ -156,8 +158,30 @@ public sealed class Circle : Loss
     public static Circle FromConfig(IEnumerable<KeyValuePair<string, object?>> config, LossSemantics? semantics = null) =>
         Catalog.FromConfig<Circle>(config, semantics);
 
+    /// <summary>
+    /// This loss (γ, m, the diagonal rule, reduction, name and degree of parallelism) against a fixed reference set instead
+    /// of the batch itself, as <c>keras.losses.circle(..., ref_labels, ref_embeddings)</c> computes it: each embedding of
+    /// y_pred is compared with every reference. The references are constants: the gradient is with respect to y_pred only
+    /// (g_i = Σ_j ∂loss_i/∂S_ij · r_j). The set is copied; it is not part of the config (Keras's class has no such key).
+    /// </summary>
+    /// <param name="refLabels">The reference labels, shape (M,) or (M, 1), compared as integers; not given: each call's
+    /// y_true stands in (which then needs M = N).</param>
+    /// <param name="refEmbeddings">The reference embeddings, shape (M, D), L2-normalized; not given: each call's y_pred
+    /// stands in (M = N).</param>
+    /// <returns>The loss with the reference set.</returns>
+    /// <exception cref="ArgumentException">A shape is wrong, or the two arguments disagree on M.</exception>
+    public Circle WithReferenceSet(LossInput<float> refLabels, LossInput<float> refEmbeddings) => WithReferences(this, Reduction, refLabels, refEmbeddings);
+
+    /// <inheritdoc cref="WithReferenceSet(LossInput{float}, LossInput{float})"/>
+    public Circle WithReferenceSet(LossInput<double> refLabels, LossInput<double> refEmbeddings) => WithReferences(this, Reduction, refLabels, refEmbeddings);
+
     /// <summary>The function form with an optional reference set: the per-sample losses.</summary>
     internal static Circle WithReferences<T>(double gamma, double margin, bool removeDiagonal, LossInput<T> refLabels, LossInput<T> refEmbeddings)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        WithReferences(new Circle(gamma, margin, removeDiagonal), Reduction.None, refLabels, refEmbeddings);
+
+    private static Circle WithReferences<T>(Circle of, Reduction reduction, LossInput<T> refLabels, LossInput<T> refEmbeddings)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int count = 0;
         T[]? labels = null, embeddings = null;
@@ -190,8 +214,16 @@ public sealed class Circle : Loss
             count = refEmbeddings.Shape[0];
         }
 
-        return new Circle(gamma, margin, removeDiagonal, embeddings as float[], labels as float[], embeddings as double[], labels as double[], count);
+        return new Circle(of, reduction, Convert<T, float>(embeddings), Convert<T, float>(labels), Convert<T, double>(embeddings), Convert<T, double>(labels), count)
+        {
+            MaxDegreeOfParallelism = of.MaxDegreeOfParallelism,
+        };
     }
+
+    private static TOut[]? Convert<TIn, TOut>(TIn[]? values)
+        where TIn : unmanaged, IFloatingPointIeee754<TIn>
+        where TOut : unmanaged, IFloatingPointIeee754<TOut> =>
+        values is null ? null : values is TOut[] same ? same : Array.ConvertAll(values, TOut.CreateTruncating);
 
     private protected override Layout PlanShapes(Shape yTrue, Shape yPred)
     {

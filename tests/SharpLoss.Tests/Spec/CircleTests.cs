@@ -233,6 +233,63 @@ public class CircleTests
         Assert.All(got.Skip((n - 1) * dim), g => Assert.NotEqual(0.0, g)); // the unmasked rows still pull on row 6 as a negative
     }
 
+    [Theory]
+    [InlineData(Reduction.SumOverBatchSize, false)]
+    [InlineData(Reduction.MeanWithSampleWeight, true)]
+    [InlineData(Reduction.Sum, true)]
+    public void ReferenceSet_Gradient_MatchesCentralFiniteDifferences(Reduction reduction, bool weighted)
+    {
+        // The references are constants: only y_pred moves. Row 6's label 7 has no reference: no positive pair, masked.
+        var rng = new Random(8);
+        const int n = 7, m = 10, dim = 5;
+        double[] x = UnitRows(rng, n, dim);
+        double[] r = UnitRows(rng, m, dim);
+        double[] labels = [0, 1, 2, 0, 1, 3, 7];
+        double[] refLabels = [0, 0, 1, 1, 2, 2, 3, 3, 0, 4];
+        double[] w = [1.0, 0.5, 2.0, 1.5, 0.25, 1.0, 3.0];
+        Circle loss = new Circle(gamma: 8, margin: 0.25, reduction: reduction).WithReferenceSet(refLabels, new LossInput<double>(r, m, dim));
+        LossInput<double> W() => weighted ? new LossInput<double>(w, n) : default;
+        double F(double[] v) => loss.Compute(labels, new LossInput<double>(v, n, dim), W());
+        double[] expected = FiniteDifference.Gradient(F, x);
+        (double value, Tensor<double> grad) = loss.ValueAndGradient(labels, new LossInput<double>(x, n, dim), W());
+        Assert.Equal(F(x), value);
+        double[] got = grad.ToArray();
+        for (int i = 0; i < got.Length; i++)
+        {
+            Assert.True(Math.Abs(got[i] - expected[i]) <= 1e-6 * Math.Max(1, Math.Abs(expected[i])), $"grad[{i}] {got[i]} vs finite difference {expected[i]}");
+        }
+
+        Assert.All(got.Skip((n - 1) * dim), g => Assert.Equal(0.0, g)); // the masked row: no gradient (the references do not move)
+        Assert.Contains(got.Take((n - 1) * dim), g => g != 0);
+    }
+
+    [Fact]
+    public void ReferenceSet_Class_EqualsFunctionForm_AndKeepsItsOptions()
+    {
+        var rng = new Random(9);
+        const int n = 9, m = 12, dim = 6;
+        float[] x = [.. UnitRows(rng, n, dim).Select(v => (float)v)];
+        float[] r = [.. UnitRows(rng, m, dim).Select(v => (float)v)];
+        float[] labels = [.. Enumerable.Range(0, n).Select(i => (float)(i % 3))];
+        float[] refLabels = [.. Enumerable.Range(0, m).Select(i => (float)(i % 4))];
+        var plain = new Circle(gamma: 64, margin: 0.3, removeDiagonal: false, reduction: Reduction.None, name: "c") { MaxDegreeOfParallelism = 1 };
+        Circle withRefs = plain.WithReferenceSet(refLabels, new LossInput<float>(r, m, dim));
+        Assert.Equal(plain.ToJson(), withRefs.ToJson()); // the reference set is no config key
+        Assert.Equal(1, withRefs.MaxDegreeOfParallelism);
+        float[] expected = Losses.Circle(labels, new LossInput<float>(x, n, dim), refLabels, new LossInput<float>(r, m, dim), removeDiagonal: false, gamma: 64, margin: 0.3).ToArray();
+        Assert.Equal(expected, withRefs.Call(labels, new LossInput<float>(x, n, dim)).ToArray());
+
+        // float32 references serve a float64 call: the same numbers, widened.
+        double[] xd = [.. x.Select(v => (double)v)];
+        double[] expectedD = Losses.Circle(labels.Select(v => (double)v).ToArray(), new LossInput<double>(xd, n, dim), refLabels.Select(v => (double)v).ToArray(), new LossInput<double>([.. r.Select(v => (double)v)], m, dim), removeDiagonal: false, gamma: 64, margin: 0.3).ToArray();
+        Assert.Equal(expectedD, withRefs.Call(labels.Select(v => (double)v).ToArray(), new LossInput<double>(xd, n, dim)).ToArray());
+
+        // A dimension that differs from the references': named.
+        var e = Assert.Throws<ArgumentException>(() => withRefs.Call(labels, new LossInput<float>(new float[n * 4], n, 4)));
+        Assert.Equal("refEmbeddings", e.ParamName);
+        Assert.Equal("refLabels", Assert.Throws<ArgumentException>(() => plain.WithReferenceSet(new LossInput<float>(new float[4], 2, 2), default)).ParamName);
+    }
+
     // ---------------------------------------------------------------- the loss > 0 mask in the reductions (SPEC A.3, A.4)
 
     [Fact]
