@@ -7,6 +7,33 @@ namespace SharpLoss.Cli.Tests;
 /// <summary>list, config, config --convert, batch, --json, --histogram and the loss options taken from the library.</summary>
 public class CommandTests : CliTestBase
 {
+    [Theory]
+    [InlineData(new[] { "--help" }, "sharploss [command] [options]")]
+    [InlineData(new[] { "-h" }, "sharploss [command] [options]")]
+    [InlineData(new[] { "eval", "--help" }, "sharploss eval [<LOSS>] [options]")]
+    [InlineData(new[] { "merge", "--help" }, "sharploss merge <STATE>... [options]")]
+    [InlineData(new[] { "eval", "bce", "--help" }, "sharploss eval [<LOSS>] [options]")]
+    public void Help_UsageNamesTheCommand_Sharploss(string[] args, string usage)
+    {
+        // In process the executable is the test host: its name must not reach the usage line either.
+        var r = Run(args);
+        Assert.True(r.Code == 0, r.Err);
+        string[] lines = r.Out.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        int at = Array.IndexOf(lines, "Usage:");
+        Assert.True(at >= 0, r.Out);
+        Assert.Equal("  " + usage, lines[at + 1]);
+        Assert.DoesNotContain(System.CommandLine.RootCommand.ExecutableName + " ", r.Out);
+    }
+
+    [Fact]
+    public void Help_OfALoss_ListsItsOwnOptions()
+    {
+        var r = Run("eval", "bce", "--help");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("--label-smoothing", r.Out);
+        Assert.Contains("--from-logits", r.Out);
+    }
+
     [Fact]
     public void List_ShowsEveryNameTheLibraryAccepts_WithOptionsAndDefaults()
     {
