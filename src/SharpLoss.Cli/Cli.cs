@@ -251,10 +251,7 @@ internal static class Cli
                 stdout.WriteLine(result.Value);
             }
 
-            if (result.PerSample is not null && pr.GetValue(histogram))
-            {
-                Histogram.Draw(pr.GetValue(json) ? stderr : stdout, result.PerSample);
-            }
+            result.Histogram?.Draw(pr.GetValue(json) ? stderr : stdout);
 
             return 0;
         });

@@ -10,7 +10,8 @@ namespace SharpLoss.Cli.Tests;
 /// </summary>
 public class TableStreamingTests : CliTestBase
 {
-    private const int N = 20_011;
+    // Blocks are rounded up to whole summation chunks (16384 elements or weights): 40011 rows make three blocks.
+    private const int N = 40_011;
 
     private string CsvFile(string name, float[] a, int cols, bool header)
     {
@@ -61,8 +62,20 @@ public class TableStreamingTests : CliTestBase
 
     private static string ValueText(string json) => JsonDocument.Parse(json).RootElement.GetProperty("value").GetRawText();
 
+    /// <summary>Blocks are rounded up to whole summation chunks of both the losses and the weights: shard 1 of 2 starting
+    /// strictly inside the rows shows that the blocks of <c>--block-rows 1000</c> are more than one.</summary>
+    internal static void AssertSeveralBlocks(string[] args)
+    {
+        var half = Run(["eval", .. args, "--json", "--shard", "1/2"]);
+        Assert.True(half.Code == 0, half.Err);
+        JsonElement root = JsonDocument.Parse(half.Out).RootElement;
+        long first = root.GetProperty("range")[0].GetInt64(), rows = root.GetProperty("rows").GetInt64();
+        Assert.True(first > 0 && first < rows, $"one block holds all {rows} rows: {half.Out}");
+    }
+
     private static void AssertStreamedEqualsWhole(string[] args, string? npyValue)
     {
+        AssertSeveralBlocks(args);
         var whole = Run(["eval", .. args, "--json"]);
         Assert.True(whole.Code == 0, whole.Err);
         var streamed = Run(["eval", .. args, "--json", "--block-rows", "1000"]);
@@ -77,12 +90,13 @@ public class TableStreamingTests : CliTestBase
 
     public static TheoryData<string[], int, bool> Losses => new()
     {
-        // Element-wise (the flat mode without weights, the rows mode with them).
+        // Element-wise (the flat mode without weights, the rows mode with them), and a row loss (softmax over rows of 5,
+        // of 4 with a weighted mean). With weights, a block holds whole chunks of the losses and of the weights (16384
+        // each): rows of 3 or 5 values would make one block of millions of rows.
         { ["bce", "--label-smoothing", "0.1"], 3, false },
-        { ["bce", "--label-smoothing", "0.1"], 3, true },
-        // A row loss (softmax over rows of 5), and a weighted mean.
+        { ["bce", "--label-smoothing", "0.1"], 4, true },
         { ["categorical_crossentropy"], 5, false },
-        { ["categorical_crossentropy", "--reduction", "mean_with_sample_weight"], 5, true },
+        { ["categorical_crossentropy", "--reduction", "mean_with_sample_weight"], 4, true },
     };
 
     [Theory]
@@ -110,7 +124,7 @@ public class TableStreamingTests : CliTestBase
         float[] y = Bits(N * cols, 4), p = Probabilities(N * cols, 5), w = Probabilities(N, 6);
         string[] npy = [.. loss, "--y-true", Npy("y.npy", NdArray.Of(y, [N, cols])), "--y-pred", Npy("p.npy", NdArray.Of(p, [N, cols]))];
 
-        // Row groups of 3001 rows: blocks of 1024 rows start and end inside groups, and some groups span three blocks.
+        // Row groups of 3001 and 7000 rows: blocks start and end inside groups, and blocks span several groups.
         string[] pq = [.. loss, "--y-true", ParquetFile("y.parquet", y, cols, 3001), "--y-pred", ParquetFile("p.parquet", p, cols, 7000)];
         if (weights)
         {
@@ -168,21 +182,21 @@ public class TableStreamingTests : CliTestBase
     {
         float[] y = Bits(N * 2, 12);
         var lines = File.ReadAllLines(CsvFile("y.csv", y, 2, true));
-        lines[15_000] = lines[15_000].Split(',')[0] + ",x1"; // data row 14999, line 15001 (after the header)
+        lines[35_000] = lines[35_000].Split(',')[0] + ",x1"; // data row 34999, line 35001 (after the header)
         File.WriteAllLines(PathOf("y.csv"), lines);
         string[] args = ["eval", "bce", "--y-true", PathOf("y.csv"), "--y-pred", Npy("p.npy", NdArray.Of(Probabilities(N * 2, 13), [N, 2])), "--per-sample", PathOf("ps.npy")];
         string[] before = Files();
         var r = Run(streamed ? [.. args, "--block-rows", "1000"] : args);
         Assert.Equal(2, r.Code);
-        Assert.Equal($"sharploss: --y-true '{PathOf("y.csv")}': line 15001, column 'c1' (2): 'x1' is not a number.", r.Err.Trim());
+        Assert.Equal($"sharploss: --y-true '{PathOf("y.csv")}': line 35001, column 'c1' (2): 'x1' is not a number.", r.Err.Trim());
         Assert.Equal(before, Files());
 
-        lines[18_000] = "1";
-        lines[15_000] = "1,0";
+        lines[38_000] = "1";
+        lines[35_000] = "1,0";
         File.WriteAllLines(PathOf("y.csv"), lines);
         var missing = Run(streamed ? [.. args, "--block-rows", "1000"] : args);
         Assert.Equal(2, missing.Code);
-        Assert.Contains("line 18001 has 1 columns; column 2 is missing.", missing.Err);
+        Assert.Contains("line 38001 has 1 columns; column 2 is missing.", missing.Err);
         Assert.Equal(before, Files());
     }
 

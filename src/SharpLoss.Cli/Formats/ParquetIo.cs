@@ -75,57 +75,74 @@ internal static class ParquetIo
 
     internal static int Width(int width, int current, long row, string what) =>
         width < 0 || width == current ? current : throw new CliException($"{what}: row {row} has {current} values, the rows before {width}; expected lists of one length.");
+}
 
-    public static void Write(Stream stream, NdArray array) => WriteAsync(stream, array).GetAwaiter().GetResult();
+/// <summary>
+/// Writes an output array as one Parquet column <c>value</c>, one row group per appended block: numbers for one value per
+/// row, a list column of the other axes' values otherwise. Float and double only.
+/// </summary>
+internal sealed class ParquetArrayWriter : IDisposable
+{
+    private readonly ParquetWriter _writer;
+    private readonly DataField _written;
+    private readonly bool _list;
+    private readonly long _width;
 
-    private static async Task WriteAsync(Stream stream, NdArray a)
+    public ParquetArrayWriter(Stream stream, DType dtype, long[] shape)
     {
-        long rows = a.Shape.Length == 0 ? 1 : a.Shape[0];
-        int width = rows == 0 ? 0 : checked((int)(a.Length / rows));
-        switch (a.Data)
+        if (dtype is not (DType.Float32 or DType.Float64))
+        {
+            throw new CliException("Parquet output holds float or double values.");
+        }
+
+        _list = shape.Length > 1;
+        _width = shape.Length == 0 ? 1 : shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+        DataField element = dtype == DType.Float32 ? new DataField<float>(_list ? "element" : "value") : new DataField<double>(_list ? "element" : "value");
+        Field field = _list ? new ListField("value", element) : element;
+        _written = element;
+        _writer = ParquetWriter.CreateAsync(new ParquetSchema(field), stream).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Writes a block of rows as a row group.</summary>
+    public void Append(NdArray block)
+    {
+        switch (block.Data)
         {
             case float[] f:
-                await Write(stream, f, rows, width, a.Shape.Length > 1).ConfigureAwait(false);
+                Append(f);
                 break;
             case double[] d:
-                await Write(stream, d, rows, width, a.Shape.Length > 1).ConfigureAwait(false);
+                Append(d);
                 break;
             default:
                 throw new CliException("Parquet output holds float or double values.");
         }
     }
 
-    private static async Task Write<T>(Stream stream, T[] data, long rows, int width, bool list)
+    private void Append<T>(T[] data)
         where T : struct
     {
-        var element = new DataField<T>(list ? "element" : "value");
-        Field field = list ? new ListField("value", element) : element;
-        await using ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(field), stream).ConfigureAwait(false);
-        using ParquetRowGroupWriter group = writer.CreateRowGroup();
-        int[]? rep = null;
-        if (list)
+        using ParquetRowGroupWriter group = _writer.CreateRowGroup();
+        if (!_list)
         {
-            rep = new int[data.Length];
-            for (int i = 0; i < data.Length; i++)
-            {
-                rep[i] = width == 0 || i % width == 0 ? 0 : 1;
-            }
+            group.WriteAsync<T>(_written, data).GetAwaiter().GetResult();
+            return;
         }
 
-        DataField written = list ? (DataField)((ListField)field).Item : element;
-        if (rep is null)
+        // Every value present (each at the field's full definition level); a row starts at repetition level 0.
+        int[] rep = new int[data.Length];
+        for (int i = 0; i < data.Length; i++)
         {
-            await group.WriteAsync<T>(written, data).ConfigureAwait(false);
+            rep[i] = _width == 0 || i % _width == 0 ? 0 : 1;
         }
-        else
-        {
-            // Every value present: each at the field's full definition level.
-            int[] def = new int[data.Length];
-            Array.Fill(def, written.MaxDefinitionLevel);
-            await group.WriteAllPartsAsync<T>(written, data, def, rep, CancellationToken.None).ConfigureAwait(false);
-        }
-        _ = rows;
+
+        int[] def = new int[data.Length];
+        Array.Fill(def, _written.MaxDefinitionLevel);
+        group.WriteAllPartsAsync<T>(_written, data, def, rep, CancellationToken.None).GetAwaiter().GetResult();
     }
+
+    /// <summary>Writes the file's footer.</summary>
+    public void Dispose() => _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
 
 /// <summary>
