@@ -161,6 +161,8 @@ public class TableStreamingTests : CliTestBase
         var options = new InputOptions(null, null, null);
         using IArraySource ys = Sources.Open(CsvFile("y.csv", y, K, false), "--y-true", options);
         using IArraySource ps = Sources.Open(ParquetFile("p.parquet", p, K, 3001), "--y-pred", options);
+        Assert.IsType<CsvSource>(ys);
+        Assert.IsType<ParquetSource<float>>(ps);
         Assert.Equal([N, K], ys.Shape);
         Assert.Equal([N, K], ps.Shape);
         EvalResult r = Evaluator.Run(new EvalRequest { Loss = new BinaryCrossentropy(), YTrue = ys, YPred = ps, BlockRows = 1000 });
