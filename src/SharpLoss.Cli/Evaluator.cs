@@ -194,7 +194,7 @@ internal static class Evaluator
             for (long b = 0; b < rows; b += block)
             {
                 long n = Math.Min(block, rows - b);
-                histogram.AddRange<T>((T[])PerSampleBlock<T>(r, none, b, n).Data);
+                histogram.AddRange<T>((T[])PerSampleBlock<T>(r, none, r.YPred.ReadRows(b, n), r.YTrue.ReadRows(b, n), Weight(r, b, n)).Data);
                 progress?.Invoke(b + n, rows);
             }
         }
@@ -207,9 +207,14 @@ internal static class Evaluator
             for (long b = 0; b < rows; b += block)
             {
                 long n = Math.Min(block, rows - b);
+
+                // One read of the block for both outputs (a CSV file reads forwards: a second read would reopen it).
+                NdArray p = r.YPred.ReadRows(b, n);
+                NdArray y = r.YTrue.ReadRows(b, n);
+                NdArray? w = Weight(r, b, n);
                 if (r.PerSample is not null || histogram is not null)
                 {
-                    NdArray values = PerSampleBlock<T>(r, none, b, n);
+                    NdArray values = PerSampleBlock<T>(r, none, p, y, w);
                     if (r.PerSample is not null)
                     {
                         perSampleFile ??= ArrayFileWriter.Create(r.PerSample, values.DType, [rows, .. values.Shape[1..]]);
@@ -221,9 +226,6 @@ internal static class Evaluator
 
                 if (r.Grad is not null)
                 {
-                    NdArray p = r.YPred.ReadRows(b, n);
-                    NdArray y = r.YTrue.ReadRows(b, n);
-                    NdArray? w = Weight(r, b, n);
                     if (grad is null || grad.Length != p.Length)
                     {
                         grad = new T[p.Length];
@@ -258,14 +260,13 @@ internal static class Evaluator
         return new EvalResult(text, number, NdArray.Name(r.YPred.DType), rows, 0, rows, true, histogram);
     }
 
-    /// <summary>The per-sample values (the loss with reduction none) of rows [first, first + count): they must follow the
-    /// rows (a leading axis of <paramref name="count"/>) for blocks to be written one after the other.</summary>
-    private static NdArray PerSampleBlock<T>(EvalRequest r, Loss none, long first, long count)
+    /// <summary>The per-sample values (the loss with reduction none) of a block of rows: they must follow the rows (a
+    /// leading axis of the block's rows) for blocks to be written one after the other.</summary>
+    private static NdArray PerSampleBlock<T>(EvalRequest r, Loss none, NdArray p, NdArray y, NdArray? w)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        NdArray p = r.YPred.ReadRows(first, count);
-        NdArray y = r.YTrue.ReadRows(first, count);
-        Tensor<T> values = new Call<T>(none, y, (T[])p.Data, p.Shape, Weight(r, first, count)).Tensor();
+        long count = p.Rows;
+        Tensor<T> values = new Call<T>(none, y, (T[])p.Data, p.Shape, w).Tensor();
         long[] shape = [.. values.Lengths.ToArray().Select(l => (long)l)];
         if (shape.Length == 0 || shape[0] != count)
         {
