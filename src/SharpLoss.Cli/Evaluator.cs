@@ -268,6 +268,11 @@ internal static class Evaluator
         long count = p.Rows;
         Tensor<T> values = new Call<T>(none, y, (T[])p.Data, p.Shape, w).Tensor();
         long[] shape = [.. values.Lengths.ToArray().Select(l => (long)l)];
+        if ((shape.Length == 0 || shape[0] != count) && p.Shape.Length == 1)
+        {
+            throw RankOne(r, null);
+        }
+
         if (shape.Length == 0 || shape[0] != count)
         {
             throw new CliException($"Loss '{r.Loss.Name}': a block of {count} rows has per-sample values of shape {NdArray.ShapeText(shape)}, not one or more per row: they cannot be written in blocks. Read the inputs whole (--block-rows at least the row count, {r.YPred.Rows}).");
@@ -344,8 +349,16 @@ internal static class Evaluator
         }
         catch (NotSupportedException e)
         {
-            throw new CliException($"{e.Message} (Streaming and shards need a loss whose value is a sum over rows of the leading axis; --block-rows larger than the input reads it whole.)", e);
+            throw p.Shape.Length == 1 ? RankOne(r, e) : new CliException($"{e.Message} (Streaming and shards need a loss whose value is a sum over rows of the leading axis{(r.Shard is null && r.Partial is null ? "; --block-rows larger than the input reads it whole" : string.Empty)}.)", e);
         }
+    }
+
+    /// <summary>Rank-1 predictions that the loss takes as one sample (it averages their last axis, the only one): their
+    /// value is not a sum over rows, so they do not stream.</summary>
+    private static CliException RankOne(EvalRequest r, Exception? inner)
+    {
+        long n = r.YPred.Rows;
+        return new CliException($"{r.YPred.What}: loss '{r.Loss.Name}' takes rank-1 inputs of shape ({n},) as one sample of {n} values (it averages their last axis), so they cannot be read in blocks of rows. Give shape ({n}, 1) for one sample per row{(r.Shard is null && r.Partial is null ? $", or read the input whole (--block-rows {n} or more)" : string.Empty)}.", inner);
     }
 
     public static string Format<T>(T value)
