@@ -102,6 +102,28 @@ public class OutputStreamingTests : CliTestBase
     }
 
     [Fact]
+    public async Task ParquetOutput_IsCutIntoRowGroupsOfBoundedSize()
+    {
+        // 300000 rows of 4: 1.2 million gradient values, more than one row group holds.
+        const int Rows = 300_000;
+        string y = Npy("y.npy", NdArray.Of(Bits(Rows * 4, 8), [Rows, 4])), p = Npy("p.npy", NdArray.Of(Probabilities(Rows * 4, 9), [Rows, 4]));
+        var r = Run("eval", "mse", "--y-true", y, "--y-pred", p, "--grad", PathOf("g.parquet"));
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Equal(0, Run("eval", "mse", "--y-true", y, "--y-pred", p, "--grad", PathOf("g.npy")).Code);
+        await using (var reader = await Parquet.ParquetReader.CreateAsync(PathOf("g.parquet")))
+        {
+            Assert.Equal(2, reader.RowGroupCount);
+            for (int g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                Assert.True(group.RowCount * 4 <= ParquetArrayWriter.GroupValues, $"row group {g}: {group.RowCount} rows");
+            }
+        }
+
+        Assert.Equal(Raw(ReadNpy("g.npy")), Raw(Read("g.parquet")));
+    }
+
+    [Fact]
     public void Histogram_Streamed_DrawsTheWholeReadsChart()
     {
         string[] args = Inputs(["bce", "--label-smoothing", "0.1"], 4, true, false);

@@ -78,8 +78,9 @@ internal static class ParquetIo
 }
 
 /// <summary>
-/// Writes an output array as one Parquet column <c>value</c>, one row group per appended block: numbers for one value per
-/// row, a list column of the other axes' values otherwise. Float and double only.
+/// Writes an output array as one Parquet column <c>value</c>, each appended block as row groups of at most
+/// <see cref="GroupValues"/> values: numbers for one value per row, a list column of the other axes' values otherwise.
+/// Float and double only.
 /// </summary>
 internal sealed class ParquetArrayWriter : IDisposable
 {
@@ -87,6 +88,9 @@ internal sealed class ParquetArrayWriter : IDisposable
     private readonly DataField _written;
     private readonly bool _list;
     private readonly long _width;
+
+    /// <summary>The most values in one row group.</summary>
+    internal const long GroupValues = 1 << 20;
 
     public ParquetArrayWriter(Stream stream, DType dtype, long[] shape)
     {
@@ -122,23 +126,36 @@ internal sealed class ParquetArrayWriter : IDisposable
     private void Append<T>(T[] data)
         where T : struct
     {
-        using ParquetRowGroupWriter group = _writer.CreateRowGroup();
-        if (!_list)
+        // Row groups of at most GroupValues values (whole rows): a reader decodes a row group at once, and Parquet.Net
+        // takes tens of bytes per value of a list column to do it.
+        int per = (int)Math.Max(1, GroupValues / Math.Max(1, _width) * Math.Max(1, _width));
+        for (int start = 0; start < data.Length || start == 0; start += per)
         {
-            group.WriteAsync<T>(_written, data).GetAwaiter().GetResult();
-            return;
-        }
+            int n = Math.Min(per, data.Length - start);
+            using ParquetRowGroupWriter group = _writer.CreateRowGroup();
+            if (!_list)
+            {
+                group.WriteAsync<T>(_written, data.AsMemory(start, n)).GetAwaiter().GetResult();
+            }
+            else
+            {
+                // Every value present (each at the field's full definition level); a row starts at repetition level 0.
+                int[] rep = new int[n];
+                for (int i = 0; i < n; i++)
+                {
+                    rep[i] = _width == 0 || i % _width == 0 ? 0 : 1;
+                }
 
-        // Every value present (each at the field's full definition level); a row starts at repetition level 0.
-        int[] rep = new int[data.Length];
-        for (int i = 0; i < data.Length; i++)
-        {
-            rep[i] = _width == 0 || i % _width == 0 ? 0 : 1;
-        }
+                int[] def = new int[n];
+                Array.Fill(def, _written.MaxDefinitionLevel);
+                group.WriteAllPartsAsync<T>(_written, data.AsMemory(start, n), def, rep, CancellationToken.None).GetAwaiter().GetResult();
+            }
 
-        int[] def = new int[data.Length];
-        Array.Fill(def, _written.MaxDefinitionLevel);
-        group.WriteAllPartsAsync<T>(_written, data, def, rep, CancellationToken.None).GetAwaiter().GetResult();
+            if (data.Length == 0)
+            {
+                break;
+            }
+        }
     }
 
     /// <summary>Writes the file's footer.</summary>
