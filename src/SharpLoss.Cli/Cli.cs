@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SharpLoss.Cli.Formats;
@@ -26,6 +27,14 @@ internal static class Cli
                 return BadInput;
             }
 
+            if (parsed.Action is HelpAction)
+            {
+                using var help = new StringWriter();
+                int code = parsed.Invoke(new InvocationConfiguration { Output = help, Error = stderr, EnableDefaultExceptionHandler = false });
+                stdout.Write(WithCommandName(help.ToString()));
+                return code;
+            }
+
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (CliException e)
@@ -48,6 +57,30 @@ internal static class Cli
             stderr.WriteLine($"sharploss: internal error: {e.GetType().Name}: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>The command name that help shows.</summary>
+    public const string CommandName = "sharploss";
+
+    /// <summary>
+    /// Help text with the tool's command name in its usage lines. A <see cref="RootCommand"/> is named after the running
+    /// executable (SharpLoss.Cli under <c>dotnet run</c> and behind the tool's shim); it stays a RootCommand for its
+    /// directives (<c>[suggest]</c>, the completions), and the usage lines it writes are renamed here.
+    /// </summary>
+    internal static string WithCommandName(string help)
+    {
+        string exe = RootCommand.ExecutableName;
+        string[] lines = help.Split('\n');
+        for (int i = 1; i < lines.Length; i++)
+        {
+            string trimmed = lines[i].TrimStart();
+            if (lines[i - 1].TrimEnd() == "Usage:" && (trimmed == exe || trimmed.StartsWith(exe + " ", StringComparison.Ordinal)))
+            {
+                lines[i] = lines[i][..(lines[i].Length - trimmed.Length)] + CommandName + trimmed[exe.Length..];
+            }
+        }
+
+        return string.Join('\n', lines);
     }
 
     private static RootCommand Build(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
@@ -218,10 +251,7 @@ internal static class Cli
                 stdout.WriteLine(result.Value);
             }
 
-            if (result.PerSample is not null && pr.GetValue(histogram))
-            {
-                Histogram.Draw(pr.GetValue(json) ? stderr : stdout, result.PerSample);
-            }
+            result.Histogram?.Draw(pr.GetValue(json) ? stderr : stdout);
 
             return 0;
         });

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Spectre.Console;
 
 namespace SharpLoss.Cli;
@@ -53,44 +54,81 @@ internal static class Progress
     }
 }
 
-/// <summary>The distribution of per-sample losses as a bar chart (finite values in 10 bins, plus a count of the others).</summary>
-internal static class Histogram
+/// <summary>
+/// The distribution of per-sample losses as a bar chart: finite values (as float32) in 10 equal bins between their
+/// smallest and largest, plus a count of the others. Built in two passes over the values, so that blocks of a streamed
+/// input give the counts of the whole: <see cref="AddRange{T}"/> over every value, then <see cref="AddCounts{T}"/>.
+/// </summary>
+internal sealed class Histogram
 {
     public const int Bins = 10;
 
-    public static (double Low, double High, long[] Counts, long NonFinite) Compute(IReadOnlyList<float> values)
+    private double _lo = double.PositiveInfinity;
+    private double _hi = double.NegativeInfinity;
+
+    /// <summary>Values seen by the range pass.</summary>
+    public long Total { get; private set; }
+
+    /// <summary>NaN and infinite values.</summary>
+    public long NonFinite { get; private set; }
+
+    /// <summary>The smallest finite value (0 when there is none).</summary>
+    public double Low => double.IsFinite(_lo) ? _lo : 0;
+
+    /// <summary>The largest finite value (0 when there is none).</summary>
+    public double High => double.IsFinite(_hi) ? _hi : 0;
+
+    /// <summary>The finite values per bin.</summary>
+    public long[] Counts { get; } = new long[Bins];
+
+    private double Width => High > Low ? (High - Low) / Bins : 1;
+
+    /// <summary>The first pass: the range and the counts of values.</summary>
+    public void AddRange<T>(ReadOnlySpan<T> values)
+        where T : INumberBase<T>
     {
-        var finite = values.Where(float.IsFinite).ToList();
-        long nonFinite = values.Count - finite.Count;
-        var counts = new long[Bins];
-        if (finite.Count == 0)
+        foreach (T t in values)
         {
-            return (0, 0, counts, nonFinite);
-        }
+            float v = float.CreateTruncating(t);
+            Total++;
+            if (!float.IsFinite(v))
+            {
+                NonFinite++;
+                continue;
+            }
 
-        double lo = finite.Min(), hi = finite.Max();
-        double width = hi > lo ? (hi - lo) / Bins : 1;
-        foreach (float v in finite)
-        {
-            counts[Math.Min(Bins - 1, (int)((v - lo) / width))]++;
+            _lo = Math.Min(_lo, v);
+            _hi = Math.Max(_hi, v);
         }
-
-        return (lo, hi, counts, nonFinite);
     }
 
-    public static void Draw(TextWriter writer, IReadOnlyList<float> values)
+    /// <summary>The second pass: each finite value into its bin.</summary>
+    public void AddCounts<T>(ReadOnlySpan<T> values)
+        where T : INumberBase<T>
     {
-        (double lo, double hi, long[] counts, long nonFinite) = Compute(values);
-        double width = hi > lo ? (hi - lo) / Bins : 1;
-        var chart = new BarChart().Label(Markup.Escape($"per-sample losses ({values.Count})")).Width(72);
+        double lo = Low, width = Width;
+        foreach (T t in values)
+        {
+            float v = float.CreateTruncating(t);
+            if (float.IsFinite(v))
+            {
+                Counts[Math.Min(Bins - 1, (int)((v - lo) / width))]++;
+            }
+        }
+    }
+
+    public void Draw(TextWriter writer)
+    {
+        double lo = Low, width = Width;
+        var chart = new BarChart().Label(Markup.Escape($"per-sample losses ({Total})")).Width(72);
         for (int b = 0; b < Bins; b++)
         {
-            chart.AddItem(Markup.Escape($"[{lo + (b * width):G4}, {lo + ((b + 1) * width):G4})"), counts[b], Color.Blue);
+            chart.AddItem(Markup.Escape($"[{lo + (b * width):G4}, {lo + ((b + 1) * width):G4})"), Counts[b], Color.Blue);
         }
 
-        if (nonFinite > 0)
+        if (NonFinite > 0)
         {
-            chart.AddItem("NaN/inf", nonFinite, Color.Red);
+            chart.AddItem("NaN/inf", NonFinite, Color.Red);
         }
 
         Terminal.For(writer).Write(chart);

@@ -96,6 +96,71 @@ public abstract partial class Loss
         return state;
     }
 
+    /// <summary>
+    /// The gradient with respect to <paramref name="yPred"/> of rows [r, r + rows) of a batch whose complete reduction state
+    /// is <paramref name="whole"/> (the merged <see cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long)"/>
+    /// states of all its blocks): the block is reduced with the whole batch's divisor, so that each element is bit for bit
+    /// the one <see cref="ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
+    /// gives for the whole batch. Returns the block's weighted sum divided by that divisor (its share of the value).
+    /// </summary>
+    /// <remarks>Internal, as <see cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long)"/>. Each gradient
+    /// element depends on its own sample, its weight and the divisor only, for the losses whose value reduces in parts.</remarks>
+    internal T BlockGradientInto<T>(LossInput<T> yTrue, LossInput<T> yPred, Span<T> gradient, LossInput<T> sampleWeight, PartialReduction whole)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = Args(yTrue, yPred, sampleWeight, default, CallMode.ValueAndGradient);
+        a.Gradient = gradient;
+        return BlockGradient(ref a, whole);
+    }
+
+    /// <inheritdoc cref="BlockGradientInto{T}(LossInput{T}, LossInput{T}, Span{T}, LossInput{T}, PartialReduction)"/>
+    internal T BlockGradientInto<T>(LossInput<int> yTrue, LossInput<T> yPred, Span<T> gradient, LossInput<T> sampleWeight, PartialReduction whole)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = ClassIdLoss.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, default, CallMode.ValueAndGradient);
+        a.Gradient = gradient;
+        return BlockGradient(ref a, whole);
+    }
+
+    /// <inheritdoc cref="BlockGradientInto{T}(LossInput{T}, LossInput{T}, Span{T}, LossInput{T}, PartialReduction)"/>
+    internal T BlockGradientInto<T>(LossInput<long> yTrue, LossInput<T> yPred, Span<T> gradient, LossInput<T> sampleWeight, PartialReduction whole)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = ClassIdLoss.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, default, CallMode.ValueAndGradient);
+        a.Gradient = gradient;
+        return BlockGradient(ref a, whole);
+    }
+
+    private T BlockGradient<T>(scoped ref CallArgs<T> a, PartialReduction whole)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(whole);
+        if (!whole.IsComplete || whole.IsDouble != (typeof(T) == typeof(double)))
+        {
+            throw new ArgumentException($"Expected the complete {typeof(T).Name} reduction state of the batch. Received a state of rows {string.Join(", ", whole.Ranges.Select(r => $"[{r.First}, {r.End})"))} of {whole.TotalRows}, {(whole.IsDouble ? "float64" : "float32")}.", nameof(whole));
+        }
+
+        if (Fingerprint(a) != whole.Fingerprint)
+        {
+            throw new ArgumentException($"The block does not belong to the batch of the state: '{Fingerprint(a)}' and '{whole.Fingerprint}'.", nameof(whole));
+        }
+
+        double divisor = whole.Divisor<T>();
+        T value;
+        BlockDivisor d;
+        using (BlockDivisor.Install(divisor, out d))
+        {
+            value = Run(ref a, out _);
+        }
+
+        if (d.Uses != 1)
+        {
+            throw new NotSupportedException($"Loss '{Name}' cannot compute its gradient in blocks: its reduction does not go through one weight plan. Evaluate the whole batch at once.");
+        }
+
+        return value;
+    }
+
     /// <summary>What must agree between the blocks of one batch: the loss's config (and so its semantics), the element type
     /// and every shape but the leading axis.</summary>
     private string Fingerprint<T>(scoped in CallArgs<T> a)

@@ -112,7 +112,7 @@ internal sealed class PartialReduction
     {
         var g = new GeometryInfo(
             r.ElementsPerChunk, r.ElementsPerLoss * (r.Losses / rows), r.Losses / rows, r.Flat, r.FlatWeight, r.FlatD, r.FlatSums,
-            r.Divisor, r.DivisorValue, weightsPerRow);
+            r.Divisor, r.Divisor == DivisorKind.NonZero ? 0 : r.DivisorValue, weightsPerRow);
         if (firstRow % g.Alignment != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(firstRow), firstRow, $"Expected a first row that is a multiple of {g.Alignment} (whole summation chunks). Received: {firstRow}.");
@@ -136,6 +136,8 @@ internal sealed class PartialReduction
 
         if (r.Divisor == DivisorKind.NonZero)
         {
+            // The block's own count of non-zero weights: an ingredient that adds up over blocks (it is kept out of the
+            // geometry, which must be the same in every block).
             s.NonZero = (long)r.DivisorValue;
         }
 
@@ -233,6 +235,22 @@ internal sealed class PartialReduction
             total = PointwiseDriver.FlatTotal(total, g.FlatWeight, g.FlatD, g.FlatSums);
         }
 
+        double divisor = Divisor<T>();
+        return divisor == 0 ? T.Zero : T.CreateTruncating(total / divisor);
+    }
+
+    /// <summary>The divisor of the rows the state holds (of the whole batch once complete), as the in-memory call computes
+    /// it: a count, a scalar weight, the weight sum's chunks added in order, or the non-zero weight count.</summary>
+    /// <exception cref="NotSupportedException">The divisor's reciprocal is not a normal number in T.</exception>
+    internal double Divisor<T>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GeometryInfo? g = Geometry;
+        if (g is null || Count == 0)
+        {
+            return 0;
+        }
+
         double divisor = g.Divisor switch
         {
             DivisorKind.One => 1,
@@ -247,7 +265,7 @@ internal sealed class PartialReduction
             throw new NotSupportedException("The divisor's reciprocal is not a normal number: the in-memory call rescales the weights first, which a partial reduction does not reproduce.");
         }
 
-        return divisor == 0 ? T.Zero : T.CreateTruncating(total / divisor);
+        return divisor;
     }
 
     private double WeightSum()

@@ -7,6 +7,24 @@ namespace SharpLoss.Cli.Tests;
 /// <summary>list, config, config --convert, batch, --json, --histogram and the loss options taken from the library.</summary>
 public class CommandTests : CliTestBase
 {
+    [Theory]
+    [InlineData(new[] { "--help" }, "sharploss [command] [options]")]
+    [InlineData(new[] { "-h" }, "sharploss [command] [options]")]
+    [InlineData(new[] { "eval", "--help" }, "sharploss eval [<LOSS>] [options]")]
+    [InlineData(new[] { "merge", "--help" }, "sharploss merge <STATE>... [options]")]
+    [InlineData(new[] { "eval", "bce", "--help" }, "sharploss eval [<LOSS>] [options]")]
+    public void Help_UsageNamesTheCommand_Sharploss(string[] args, string usage)
+    {
+        // In process the executable is the test host: its name must not reach the usage line either.
+        var r = Run(args);
+        Assert.True(r.Code == 0, r.Err);
+        string[] lines = r.Out.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        int at = Array.IndexOf(lines, "Usage:");
+        Assert.True(at >= 0, r.Out);
+        Assert.Equal("  " + usage, lines[at + 1]);
+        Assert.DoesNotContain(System.CommandLine.RootCommand.ExecutableName + " ", r.Out);
+    }
+
     [Fact]
     public void List_ShowsEveryNameTheLibraryAccepts_WithOptionsAndDefaults()
     {
@@ -75,9 +93,28 @@ public class CommandTests : CliTestBase
         var r = Run("eval", "bce", "--y-true", y, "--y-pred", p, "--histogram");
         Assert.True(r.Code == 0, r.Err);
         Assert.Contains("per-sample losses (100)", r.Out);
-        (_, _, long[] counts, long nonFinite) = Histogram.Compute([.. Enumerable.Range(0, 100).Select(i => (float)i)]);
-        Assert.Equal(100, counts.Sum() + nonFinite);
-        Assert.All(counts, c => Assert.Equal(10, c));
+        float[] values = [.. Enumerable.Range(0, 100).Select(i => (float)i), float.NaN, float.PositiveInfinity];
+        var h = new Histogram();
+        h.AddRange<float>(values);
+        h.AddCounts<float>(values);
+        Assert.Equal(102, h.Total);
+        Assert.Equal(2, h.NonFinite);
+        Assert.Equal((0, 99), (h.Low, h.High));
+        Assert.All(h.Counts, c => Assert.Equal(10, c));
+
+        // In blocks: the range over every block first, then the counts, give the same bins.
+        var blocks = new Histogram();
+        foreach (float[] part in values.Chunk(7))
+        {
+            blocks.AddRange<float>(part);
+        }
+
+        foreach (float[] part in values.Chunk(7))
+        {
+            blocks.AddCounts<float>(part);
+        }
+
+        Assert.Equal(h.Counts, blocks.Counts);
     }
 
     [Fact]

@@ -37,4 +37,23 @@ public class ProcessTests : CliTestBase
         Assert.Contains("Did you mean 'mse' or 'msle'?", bad.Err);
         Assert.Equal(string.Empty, bad.Out);
     }
+
+    [Fact]
+    public void Process_Help_NamesTheCommand_Sharploss_NotTheAssembly()
+    {
+        var help = Exec("--help");
+        Assert.True(help.Code == 0, help.Err);
+        Assert.Contains("Usage:\n  sharploss [command] [options]", help.Out.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.DoesNotContain("SharpLoss.Cli", help.Out);
+
+        var eval = Exec("eval", "--help");
+        Assert.True(eval.Code == 0, eval.Err);
+        Assert.Contains("  sharploss eval [<LOSS>] [options]", eval.Out);
+        Assert.DoesNotContain("SharpLoss.Cli", eval.Out);
+
+        // The root command keeps its directives: [suggest] completes a command name.
+        var suggest = Exec("[suggest]", "ev");
+        Assert.True(suggest.Code == 0, suggest.Err);
+        Assert.Equal("eval", suggest.Out.Trim());
+    }
 }

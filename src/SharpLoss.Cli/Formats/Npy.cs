@@ -105,7 +105,14 @@ internal static class Npy
     /// <summary>Writes an array as .npy version 1.0 (the header padded to 64 bytes).</summary>
     public static void Write(Stream s, NdArray a)
     {
-        string descr = a.DType switch
+        WriteHeader(s, a.DType, a.Shape);
+        s.Write(a.Bytes());
+    }
+
+    /// <summary>Writes the .npy version 1.0 header of an array of that type and shape; its data, in C order, follows.</summary>
+    public static void WriteHeader(Stream s, DType dtype, long[] shapeOf)
+    {
+        string descr = dtype switch
         {
             DType.Float32 => "<f4",
             DType.Float64 => "<f8",
@@ -113,7 +120,7 @@ internal static class Npy
             DType.Int64 => "<i8",
             _ => "|b1",
         };
-        string shape = a.Shape.Length == 0 ? "()" : a.Shape.Length == 1 ? $"({a.Shape[0]},)" : "(" + string.Join(", ", a.Shape) + ")";
+        string shape = shapeOf.Length == 0 ? "()" : shapeOf.Length == 1 ? $"({shapeOf[0]},)" : "(" + string.Join(", ", shapeOf) + ")";
         string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
         int total = 10 + dict.Length + 1;
         int pad = (64 - (total % 64)) % 64;
@@ -125,7 +132,6 @@ internal static class Npy
         BinaryPrimitives.WriteUInt16LittleEndian(len, checked((ushort)header.Length));
         s.Write(len);
         s.Write(Encoding.Latin1.GetBytes(header));
-        s.Write(a.Bytes());
     }
 
     private static (DType, bool, long[]) ParseDict(string text, string what)

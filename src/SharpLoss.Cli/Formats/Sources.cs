@@ -23,7 +23,8 @@ internal interface IArraySource : IDisposable
     NdArray ReadRows(long first, long count);
 }
 
-/// <summary>Opens inputs by their extension: .npy (seekable), .npz (an entry, by --key or FILE.npz:KEY), .csv, .parquet.</summary>
+/// <summary>Opens inputs by their extension: .npy (seekable), .npz (an entry, by --key or FILE.npz:KEY), .csv, .parquet; each
+/// reads by rows, so that memory holds one block.</summary>
 internal static class Sources
 {
     public static IArraySource Open(string spec, string argument, InputOptions options)
@@ -49,8 +50,8 @@ internal static class Sources
             {
                 ".npy" => new NpySource(path, what),
                 ".npz" => new NpzSource(path, key, what),
-                ".csv" or ".tsv" or ".txt" => new MemorySource(Csv.Read(path, what, options), what),
-                ".parquet" => new MemorySource(ParquetIo.Read(path, what, options), what),
+                ".csv" or ".tsv" or ".txt" => new CsvSource(path, what, options),
+                ".parquet" => ParquetIo.Open(path, what, options),
                 _ => throw new CliException($"{what}: unknown format '{ext}' (expected .npy, .npz, .csv or .parquet)."),
             };
         }

@@ -288,7 +288,16 @@ internal ref struct WeightPlan<T>
         {
             plan.Divisor = 1;
         }
-        else if (plan.Divisor != 0 && !T.IsNormal(T.CreateTruncating(1 / plan.Divisor)))
+        else
+        {
+            // A block of a larger batch divides by the batch's divisor (Loss.BlockGradientInto).
+            if (BlockDivisor.Current is { } block)
+            {
+                plan.Divisor = block.Take();
+            }
+        }
+
+        if (!plan.Unreduced && plan.Divisor != 0 && !T.IsNormal(T.CreateTruncating(1 / plan.Divisor)))
         {
             ChunkRecorder.Current?.Refuse("a divisor whose reciprocal is not a normal number");
             plan.Prescale();
