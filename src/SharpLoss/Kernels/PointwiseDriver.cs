@@ -72,7 +72,7 @@ internal static unsafe class PointwiseDriver
             if (b.Inner == 1)
             {
                 job.Mode = Mode.Rows;
-                job.RowsPerChunk = Math.Max(1, Chunk / Math.Max(b.D, 1));
+                job.RowsPerChunk = RowsPerChunk(b.D);
                 job.Samples = b.Samples;
                 ChunkRecorder.Current?.Geometry((long)job.RowsPerChunk * b.D, b.D);
                 return Chunked.Sum(job, Chunks(b.Samples, job.RowsPerChunk), b.MaxDegreeOfParallelism);
@@ -86,6 +86,13 @@ internal static unsafe class PointwiseDriver
     /// <summary>The flat mode's total from the ordered sum of its chunks: weight · (Σ / D), or weight · Σ for a kernel that
     /// sums over its axis.</summary>
     internal static double FlatTotal(double sum, double weight, int d, bool sums) => weight * (sums ? sum : sum / d);
+
+    /// <summary>
+    /// Rows of D elements per summation chunk: the largest power of two whose rows hold at most <see cref="Chunk"/>
+    /// elements. A power of two, so that the chunks of the losses and those of the weight sums (<see cref="Chunk"/> weights)
+    /// meet every 16384 rows at most: a part of a batch that starts and ends there has the whole batch's partial sums.
+    /// </summary>
+    internal static int RowsPerChunk(int d) => 1 << System.Numerics.BitOperations.Log2((uint)Math.Max(1, Chunk / Math.Max(d, 1)));
 
     private static int Chunks(int n, int per) => (int)(((long)n + per - 1) / per);
 

@@ -120,7 +120,7 @@ internal static unsafe class RowDriver
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = b.D;
-        int rowsPerChunk = Math.Max(1, PointwiseDriver.Chunk / Math.Max(k, 1));
+        int rowsPerChunk = PointwiseDriver.RowsPerChunk(k);
         if (ChunkRecorder.Current is { } recorder)
         {
             if (b.Inner == 1)
