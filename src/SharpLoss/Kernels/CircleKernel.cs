@@ -48,6 +48,9 @@ internal unsafe struct CircleProblem<T>
     /// <summary>The reference labels truncated toward zero [M] (set by the kernel).</summary>
     internal T* TruncatedRefLabels;
 
+    /// <summary>Whether <see cref="PairGrad"/> already holds every similarity (set by the kernel).</summary>
+    internal bool SimilaritiesDone;
+
     public readonly T WeightOf(int i) => Weights is null ? Weight : Weights[i];
 }
 
@@ -64,8 +67,8 @@ internal unsafe struct CircleProblem<T>
 /// <remarks>
 /// Two passes. Rows, in fixed chunks: the chunk's similarities (a register-blocked product, two rows by four
 /// references), then per row the pair scores, the two log-sum-exps and, with a gradient, the pair coefficients C_ij in
-/// place of the similarities. Gradient, in fixed blocks of four rows: g_i = Σ_j C_ij·r_j, and for the batch as its own
-/// reference g_i = Σ_j (C_ij + C_ji)·x_j, in one product. Every output element is written by one block in a fixed order,
+/// place of the similarities. For the batch as its own reference, C is then made symmetric (C_ij + C_ji, in square
+/// tiles). Gradient, in fixed blocks of four rows: g_i = Σ_j C_ij·r_j, one product. Every output element is written by one block in a fixed order,
 /// so the result does not depend on the number of cores.
 /// </remarks>
 internal static unsafe class CircleKernel
@@ -75,6 +78,9 @@ internal static unsafe class CircleKernel
 
     /// <summary>Rows per gradient block (a multiple of the four rows of the product's micro-kernel).</summary>
     private const int GradientRows = 16;
+
+    /// <summary>The side of the square tiles in which the self-reference coefficients are symmetrized.</summary>
+    private const int Tile = 32;
 
     public static double Run<T>(CircleProblem<T> problem)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -96,11 +102,26 @@ internal static unsafe class CircleKernel
             fixed (T* t = truncated)
             {
                 problem.TruncatedRefLabels = t;
+                if (problem.SelfReference && problem.PairGrad is not null)
+                {
+                    // S is symmetric: each tile above the diagonal is computed once and written to both places.
+                    var similarities = new SimilarityJob<T> { Problem = problem };
+                    Chunked.Sum(similarities, (problem.N + Tile - 1) / Tile, problem.MaxDegreeOfParallelism);
+                    problem.SimilaritiesDone = true;
+                }
+
                 int rowsPerChunk = (int)Math.Clamp(ChunkWork / Math.Max(1L, (long)m * Math.Max(1, problem.Dim)), 2, problem.N);
                 var rows = new RowJob<T> { Problem = problem, RowsPerChunk = rowsPerChunk };
                 double total = Chunked.Sum(rows, (problem.N + rowsPerChunk - 1) / rowsPerChunk, problem.MaxDegreeOfParallelism);
                 if (problem.G is not null)
                 {
+                    if (problem.SelfReference)
+                    {
+                        // C_ij + C_ji in both places: then g_i = Σ_j C_ij·x_j is the whole gradient of row i.
+                        var symmetrize = new SymmetrizeJob<T> { Problem = problem };
+                        Chunked.Sum(symmetrize, (problem.N + Tile - 1) / Tile, problem.MaxDegreeOfParallelism);
+                    }
+
                     var gradient = new GradientJob<T> { Problem = problem };
                     Chunked.Sum(gradient, (problem.N + GradientRows - 1) / GradientRows, problem.MaxDegreeOfParallelism);
                 }
@@ -133,7 +154,11 @@ internal static unsafe class CircleKernel
                 fixed (T* ownS = own, e = work)
                 {
                     T* s = own is null ? p.PairGrad + ((long)first * m) : ownS;
-                    Similarities(p, first, end, s);
+                    if (!p.SimilaritiesDone)
+                    {
+                        Similarities(p, first, end, s);
+                    }
+
                     double total = 0;
                     for (int i = first; i < end; i++)
                     {
@@ -161,7 +186,125 @@ internal static unsafe class CircleKernel
         }
     }
 
-    /// <summary>The gradient rows of one block: g_i = Σ_j c_ij·r_j, with c_ij = C_ij (+ C_ji for the batch as reference).</summary>
+    /// <summary>The similarities of the batch as its own reference for one row of tiles, S_ij = x_i·x_j for j from the
+    /// tile's first row on, each tile written to its place and, transposed, to its mirror.</summary>
+    private struct SimilarityJob<T> : IChunkJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public CircleProblem<T> Problem;
+
+        public readonly double Run(int chunk)
+        {
+            CircleProblem<T> p = Problem;
+            int n = p.N, dim = p.Dim;
+            long m = p.M;
+            int i0 = chunk * Tile, i1 = Math.Min(n, i0 + Tile), h = i1 - i0;
+            T* tile = stackalloc T[Tile * Tile];
+            for (int j0 = i0; j0 < n; j0 += Tile)
+            {
+                int j1 = Math.Min(n, j0 + Tile), w = j1 - j0;
+                for (int i = i0; i < i1; i += 2)
+                {
+                    T* x0 = p.X + ((long)i * dim);
+                    T* x1 = i + 1 < i1 ? x0 + dim : x0;
+                    T* s0 = tile + ((i - i0) * Tile);
+                    T* s1 = i + 1 < i1 ? s0 + Tile : s0;
+                    int j = 0;
+                    for (; j + 4 <= w; j += 4)
+                    {
+                        Dot2x4(x0, x1, p.X + ((long)(j0 + j) * dim), dim, p.Vectorize, s0 + j, s1 + j);
+                    }
+
+                    for (; j < w; j++)
+                    {
+                        T* r = p.X + ((long)(j0 + j) * dim);
+                        s1[j] = Dot(x1, r, dim, p.Vectorize);
+                        s0[j] = Dot(x0, r, dim, p.Vectorize);
+                    }
+                }
+
+                for (int i = i0; i < i1; i++)
+                {
+                    new ReadOnlySpan<T>(tile + ((i - i0) * Tile), w).CopyTo(new Span<T>(p.PairGrad + (i * m) + j0, w));
+                }
+
+                if (j0 != i0)
+                {
+                    for (int j = j0; j < j1; j++)
+                    {
+                        T* row = p.PairGrad + (j * m) + i0;
+                        for (int i = 0; i < h; i++)
+                        {
+                            row[i] = tile[(i * Tile) + (j - j0)];
+                        }
+                    }
+                }
+            }
+
+            return 0;
+        }
+    }
+
+    /// <summary>The pair coefficients made symmetric, C_ij = C_ji = C_ij + C_ji, for one row of tiles (the tiles on and
+    /// right of the diagonal): each pair is added once, by one chunk, so the result does not depend on the cores.</summary>
+    private struct SymmetrizeJob<T> : IChunkJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public CircleProblem<T> Problem;
+
+        public readonly double Run(int chunk)
+        {
+            CircleProblem<T> p = Problem;
+            int n = p.N;
+            long m = p.M;
+            T* c = p.PairGrad;
+            int i0 = chunk * Tile, i1 = Math.Min(n, i0 + Tile);
+
+            // The diagonal tile in place; every other tile (I, J) with its mirror (J, I) copied to a local tile first, so
+            // that the transposed reads stride by a tile's row rather than by the matrix's (4 KiB strides of a
+            // power-of-two batch alias in the caches).
+            for (int i = i0; i < i1; i++)
+            {
+                for (int j = i; j < i1; j++)
+                {
+                    T sum = c[(i * m) + j] + c[(j * m) + i];
+                    c[(i * m) + j] = sum;
+                    c[(j * m) + i] = sum;
+                }
+            }
+
+            T* mirror = stackalloc T[Tile * Tile];
+            for (int j0 = i1; j0 < n; j0 += Tile)
+            {
+                int j1 = Math.Min(n, j0 + Tile), w = i1 - i0;
+                for (int j = j0; j < j1; j++)
+                {
+                    new ReadOnlySpan<T>(c + (j * m) + i0, w).CopyTo(new Span<T>(mirror + ((j - j0) * Tile), w));
+                }
+
+                for (int i = i0; i < i1; i++)
+                {
+                    T* row = c + (i * m);
+                    for (int j = j0; j < j1; j++)
+                    {
+                        T* t = mirror + ((j - j0) * Tile) + (i - i0);
+                        T sum = row[j] + *t;
+                        row[j] = sum;
+                        *t = sum;
+                    }
+                }
+
+                for (int j = j0; j < j1; j++)
+                {
+                    new ReadOnlySpan<T>(mirror + ((j - j0) * Tile), w).CopyTo(new Span<T>(c + (j * m) + i0, w));
+                }
+            }
+
+            return 0;
+        }
+    }
+
+    /// <summary>The gradient rows of one block: g_i = Σ_j C_ij·r_j (C symmetrized for the batch as its own reference).</summary>
     private struct GradientJob<T> : IChunkJob
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -171,49 +314,31 @@ internal static unsafe class CircleKernel
         {
             CircleProblem<T> p = Problem;
             int first = chunk * GradientRows, end = Math.Min(p.N, first + GradientRows);
-            int m = p.M;
-            T[] work = ArrayPool<T>.Shared.Rent(Math.Max(1, 4 * m));
-            try
+            for (int i = first; i < end; i += 4)
             {
-                fixed (T* c = work)
-                {
-                    for (int i = first; i < end; i += 4)
-                    {
-                        int rows = Math.Min(4, end - i);
-
-                        // The block's coefficients, interleaved: c[4j + r] for row i + r and reference j.
-                        for (int j = 0; j < m; j++)
-                        {
-                            for (int r = 0; r < 4; r++)
-                            {
-                                c[(4 * j) + r] = r >= rows ? T.Zero
-                                    : p.SelfReference ? p.PairGrad[((long)(i + r) * m) + j] + p.PairGrad[((long)j * m) + i + r]
-                                    : p.PairGrad[((long)(i + r) * m) + j];
-                            }
-                        }
-
-                        Product4(p, i, rows, c);
-                    }
-
-                    return 0;
-                }
+                Product4(p, i, Math.Min(4, end - i));
             }
-            finally
-            {
-                ArrayPool<T>.Shared.Return(work);
-            }
+
+            return 0;
         }
     }
 
-    /// <summary>Gradient rows i .. i + rows − 1 (rows ≤ 4): g_{i+r} = Σ_j c[4j + r]·ref_j, in slabs of two vectors.</summary>
-    private static void Product4<T>(in CircleProblem<T> p, int i, int rows, T* c)
+    /// <summary>Gradient rows i .. i + rows − 1 (rows ≤ 4): g_{i+r} = Σ_j C_{i+r,j}·ref_j, in slabs of two vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Product4<T>(in CircleProblem<T> p, int i, int rows)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int dim = p.Dim, m = p.M;
+
+        // Rows past the block's end alias row i, coefficients and outputs: their results are row i's, stored first.
         T* g0 = p.G + ((long)i * dim);
         T* g1 = rows > 1 ? g0 + dim : g0;
         T* g2 = rows > 2 ? g0 + (2 * dim) : g0;
         T* g3 = rows > 3 ? g0 + (3 * dim) : g0;
+        T* c0 = p.PairGrad + ((long)i * m);
+        T* c1 = rows > 1 ? c0 + m : c0;
+        T* c2 = rows > 2 ? c0 + (2 * m) : c0;
+        T* c3 = rows > 3 ? c0 + (3 * m) : c0;
         int k = 0;
         if (p.Vectorize && Vector256.IsHardwareAccelerated)
         {
@@ -225,19 +350,18 @@ internal static unsafe class CircleKernel
                 for (int j = 0; j < m; j++, r += dim)
                 {
                     Vector256<T> r0 = Vector256.Load(r), r1 = Vector256.Load(r + n);
-                    Vector256<T> c0 = Vector256.Create(c[4 * j]), c1 = Vector256.Create(c[(4 * j) + 1]);
-                    Vector256<T> c2 = Vector256.Create(c[(4 * j) + 2]), c3 = Vector256.Create(c[(4 * j) + 3]);
-                    a0 = Fma(c0, r0, a0);
-                    a1 = Fma(c0, r1, a1);
-                    b0 = Fma(c1, r0, b0);
-                    b1 = Fma(c1, r1, b1);
-                    e0 = Fma(c2, r0, e0);
-                    e1 = Fma(c2, r1, e1);
-                    f0 = Fma(c3, r0, f0);
-                    f1 = Fma(c3, r1, f1);
+                    Vector256<T> v0 = Vector256.Create(c0[j]), v1 = Vector256.Create(c1[j]);
+                    Vector256<T> v2 = Vector256.Create(c2[j]), v3 = Vector256.Create(c3[j]);
+                    a0 = Fma(v0, r0, a0);
+                    a1 = Fma(v0, r1, a1);
+                    b0 = Fma(v1, r0, b0);
+                    b1 = Fma(v1, r1, b1);
+                    e0 = Fma(v2, r0, e0);
+                    e1 = Fma(v2, r1, e1);
+                    f0 = Fma(v3, r0, f0);
+                    f1 = Fma(v3, r1, f1);
                 }
 
-                // Rows past the block's end alias row i and are stored first, so row i's values win.
                 f0.Store(g3 + k);
                 f1.Store(g3 + k + n);
                 e0.Store(g2 + k);
@@ -255,10 +379,10 @@ internal static unsafe class CircleKernel
                 for (int j = 0; j < m; j++, r += dim)
                 {
                     Vector256<T> r0 = Vector256.Load(r);
-                    a0 = Fma(Vector256.Create(c[4 * j]), r0, a0);
-                    b0 = Fma(Vector256.Create(c[(4 * j) + 1]), r0, b0);
-                    e0 = Fma(Vector256.Create(c[(4 * j) + 2]), r0, e0);
-                    f0 = Fma(Vector256.Create(c[(4 * j) + 3]), r0, f0);
+                    a0 = Fma(Vector256.Create(c0[j]), r0, a0);
+                    b0 = Fma(Vector256.Create(c1[j]), r0, b0);
+                    e0 = Fma(Vector256.Create(c2[j]), r0, e0);
+                    f0 = Fma(Vector256.Create(c3[j]), r0, f0);
                 }
 
                 f0.Store(g3 + k);
@@ -274,10 +398,10 @@ internal static unsafe class CircleKernel
             T* r = p.Ref + k;
             for (int j = 0; j < m; j++, r += dim)
             {
-                a += c[4 * j] * *r;
-                b += c[(4 * j) + 1] * *r;
-                e += c[(4 * j) + 2] * *r;
-                f += c[(4 * j) + 3] * *r;
+                a += c0[j] * *r;
+                b += c1[j] * *r;
+                e += c2[j] * *r;
+                f += c3[j] * *r;
             }
 
             g3[k] = f;
@@ -288,6 +412,7 @@ internal static unsafe class CircleKernel
     }
 
     /// <summary>S[i − first, j] = x_i·r_j for the rows [first, end), two rows by four references at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Similarities<T>(in CircleProblem<T> p, int first, int end, T* s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -314,6 +439,7 @@ internal static unsafe class CircleKernel
     }
 
     /// <summary>Row i's loss from its similarities <paramref name="s"/>; with a gradient, the pair coefficients replace them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T Row<T>(in CircleProblem<T> p, int i, T coef, T* s, T* e)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -233,6 +233,30 @@ public class CircleTests
         Assert.All(got.Skip((n - 1) * dim), g => Assert.NotEqual(0.0, g)); // the unmasked rows still pull on row 6 as a negative
     }
 
+    [Fact]
+    public void LargerBatch_ValueAndGradient_MatchReferenceAndFiniteDifferences()
+    {
+        // 70 rows: the similarity and symmetrization tiles of 32 rows, a partial last tile, odd dimension 9.
+        var rng = new Random(10);
+        const int n = 70, dim = 9;
+        double[] x = UnitRows(rng, n, dim);
+        double[] labels = [.. Enumerable.Range(0, n).Select(_ => (double)rng.Next(6))];
+        var loss = new Circle(gamma: 8, margin: 0.25, reduction: Reduction.Sum);
+        double F(double[] v) => Reference(labels, v, dim, gamma: 8, margin: 0.25).Sum();
+        (double value, Tensor<double> grad) = loss.ValueAndGradient(labels, new LossInput<double>(x, n, dim));
+        Assert.Equal(F(x), value, 1e-10 * Math.Max(1, Math.Abs(value)));
+        double[] got = grad.ToArray();
+        const double h = 1e-5;
+        for (int q = 0; q < got.Length; q += 5)
+        {
+            double[] up = (double[])x.Clone(), down = (double[])x.Clone();
+            up[q] += h;
+            down[q] -= h;
+            double expected = (F(up) - F(down)) / (2 * h);
+            Assert.True(Math.Abs(got[q] - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"grad[{q}] {got[q]} vs finite difference {expected}");
+        }
+    }
+
     [Theory]
     [InlineData(Reduction.SumOverBatchSize, false)]
     [InlineData(Reduction.MeanWithSampleWeight, true)]
