@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using SharpLoss.Cli.Formats;
+using SharpLoss.Internals;
 
 namespace SharpLoss.Cli;
 
@@ -31,6 +32,9 @@ internal sealed record EvalRequest
     public long BlockBytes { get; init; } = 64L << 20;
 
     public Action<long, long>? Progress { get; init; }
+
+    /// <summary>The whole file's mask count (a loss with ignore_class), for its blocks.</summary>
+    public BatchMask? Mask { get; init; }
 }
 
 /// <summary>The result of <c>eval</c>.</summary>
@@ -91,7 +95,44 @@ internal static class Evaluator
             return Whole<T>(r, rows);
         }
 
+        r = r with { Mask = BatchMaskOf(r, budgetRows) };
         return outputs ? StreamOutputs<T>(r, rows, budgetRows) : Blocks<T>(r, rows, budgetRows);
+    }
+
+    /// <summary>
+    /// For a loss with <c>ignore_class</c>: the whole file's count of labels and of those not ignored, read from y_true
+    /// alone (every row, also for a shard), which a mean over elements scales the mask by; null for other losses.
+    /// </summary>
+    private static BatchMask? BatchMaskOf(EvalRequest r, long budgetRows)
+    {
+        int? ignore = r.Loss switch
+        {
+            SparseCategoricalCrossentropy s => s.IgnoreClass,
+            SparseCategoricalFocalCrossentropy f => f.IgnoreClass,
+            _ => null,
+        };
+        if (ignore is not int id)
+        {
+            return null;
+        }
+
+        long total = 0, valid = 0, rows = r.YTrue.Rows;
+        long block = Math.Max(1, budgetRows);
+        for (long first = 0; first < rows; first += block)
+        {
+            NdArray y = r.YTrue.ReadRows(first, Math.Min(block, rows - first));
+            total += y.Length;
+            valid += y.Data switch
+            {
+                int[] i => i.LongLength - i.LongCount(v => v == id),
+                long[] l => l.LongLength - l.LongCount(v => v == id),
+                float[] f => f.LongLength - f.LongCount(v => v == id),
+                double[] d => d.LongLength - d.LongCount(v => v == id),
+                _ => y.Length,
+            };
+        }
+
+        return new BatchMask(total, valid);
     }
 
     private static void CheckRows(IArraySource s, long rows, string name)
@@ -234,7 +275,7 @@ internal static class Evaluator
                     var call = new Call<T>(r.Loss, y, (T[])p.Data, p.Shape, w);
                     if (reduced)
                     {
-                        call.BlockGradient(grad, state!);
+                        call.BlockGradient(grad, state!, r.Mask);
                     }
                     else
                     {
@@ -345,7 +386,7 @@ internal static class Evaluator
         NdArray? w = Weight(r, first, count);
         try
         {
-            return new Call<T>(r.Loss, y, (T[])p.Data, p.Shape, w).Partial(first, rows);
+            return new Call<T>(r.Loss, y, (T[])p.Data, p.Shape, w).Partial(first, rows, r.Mask);
         }
         catch (NotSupportedException e)
         {
@@ -426,7 +467,7 @@ internal static class Evaluator
         }
 
         /// <summary>The gradient of these rows as part of the batch whose complete state is <paramref name="whole"/>.</summary>
-        public void BlockGradient(T[] grad, PartialReduction whole)
+        public void BlockGradient(T[] grad, PartialReduction whole, BatchMask? mask)
         {
             try
             {
@@ -434,16 +475,16 @@ internal static class Evaluator
                 {
                     _ = (y.Data, p, grad) switch
                     {
-                        (int[] i, float[] f, float[] g) => (object)c.BlockGradientInto(new LossInput<int>(i, y.Shape), new LossInput<float>(f, pShape), g, Cast<float>(Weight), whole),
-                        (int[] i, double[] d, double[] g) => (object)c.BlockGradientInto(new LossInput<int>(i, y.Shape), new LossInput<double>(d, pShape), g, Cast<double>(Weight), whole),
-                        (long[] l, float[] f, float[] g) => (object)c.BlockGradientInto(new LossInput<long>(l, y.Shape), new LossInput<float>(f, pShape), g, Cast<float>(Weight), whole),
-                        (long[] l, double[] d, double[] g) => (object)c.BlockGradientInto(new LossInput<long>(l, y.Shape), new LossInput<double>(d, pShape), g, Cast<double>(Weight), whole),
+                        (int[] i, float[] f, float[] g) => (object)c.BlockGradientInto(new LossInput<int>(i, y.Shape), new LossInput<float>(f, pShape), g, Cast<float>(Weight), whole, mask),
+                        (int[] i, double[] d, double[] g) => (object)c.BlockGradientInto(new LossInput<int>(i, y.Shape), new LossInput<double>(d, pShape), g, Cast<double>(Weight), whole, mask),
+                        (long[] l, float[] f, float[] g) => (object)c.BlockGradientInto(new LossInput<long>(l, y.Shape), new LossInput<float>(f, pShape), g, Cast<float>(Weight), whole, mask),
+                        (long[] l, double[] d, double[] g) => (object)c.BlockGradientInto(new LossInput<long>(l, y.Shape), new LossInput<double>(d, pShape), g, Cast<double>(Weight), whole, mask),
                         _ => throw new InvalidOperationException(),
                     };
                     return;
                 }
 
-                loss.BlockGradientInto<T>(new LossInput<T>(y.As<T>("y_true"), y.Shape), Pred, grad, Weight, whole);
+                loss.BlockGradientInto<T>(new LossInput<T>(y.As<T>("y_true"), y.Shape), Pred, grad, Weight, whole, mask);
             }
             catch (NotSupportedException e)
             {
@@ -500,18 +541,18 @@ internal static class Evaluator
             };
         }
 
-        public PartialReduction Partial(long first, long rows)
+        public PartialReduction Partial(long first, long rows, BatchMask? mask)
         {
             if (Ids is not null)
             {
                 return y.Data switch
                 {
-                    int[] i => loss.Partial(new LossInput<int>(i, y.Shape), Pred, Weight, first, rows),
-                    _ => loss.Partial(new LossInput<long>((long[])y.Data, y.Shape), Pred, Weight, first, rows),
+                    int[] i => loss.Partial(new LossInput<int>(i, y.Shape), Pred, Weight, first, rows, mask),
+                    _ => loss.Partial(new LossInput<long>((long[])y.Data, y.Shape), Pred, Weight, first, rows, mask),
                 };
             }
 
-            return loss.Partial(new LossInput<T>(y.As<T>("y_true"), y.Shape), Pred, Weight, first, rows);
+            return loss.Partial(new LossInput<T>(y.As<T>("y_true"), y.Shape), Pred, Weight, first, rows, mask);
         }
 
         private static LossInput<TOut> Cast<TOut>(LossInput<T> input)

@@ -17,31 +17,32 @@ public abstract partial class Loss
     /// </summary>
     /// <remarks>Internal: the state mirrors the kernels' chunk geometry, an implementation detail that a public API would
     /// freeze. <paramref name="firstRow"/> must be a multiple of the state's <see cref="PartialReduction.Alignment"/>
-    /// (learn it from a block at row 0).</remarks>
-    internal PartialReduction Partial<T>(LossInput<T> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, long firstRow, long totalRows)
+    /// (learn it from a block at row 0). A loss with a mask (ignore_class) under a mean over elements scales the mask by the
+    /// whole batch's count of per-sample losses and of the unmasked ones: give them as <c>mask</c>.</remarks>
+    internal PartialReduction Partial<T>(LossInput<T> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, long firstRow, long totalRows, BatchMask? mask = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var a = Args(yTrue, yPred, sampleWeight, default, CallMode.Value);
-        return Partial(ref a, firstRow, totalRows);
+        return Partial(ref a, firstRow, totalRows, mask);
     }
 
-    /// <inheritdoc cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long)"/>
-    internal PartialReduction Partial<T>(LossInput<int> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, long firstRow, long totalRows)
+    /// <inheritdoc cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long, BatchMask)"/>
+    internal PartialReduction Partial<T>(LossInput<int> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, long firstRow, long totalRows, BatchMask? mask = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var a = ClassIdLoss.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, default, CallMode.Value);
-        return Partial(ref a, firstRow, totalRows);
+        return Partial(ref a, firstRow, totalRows, mask);
     }
 
-    /// <inheritdoc cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long)"/>
-    internal PartialReduction Partial<T>(LossInput<long> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, long firstRow, long totalRows)
+    /// <inheritdoc cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long, BatchMask)"/>
+    internal PartialReduction Partial<T>(LossInput<long> yTrue, LossInput<T> yPred, LossInput<T> sampleWeight, long firstRow, long totalRows, BatchMask? mask = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var a = ClassIdLoss.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, default, CallMode.Value);
-        return Partial(ref a, firstRow, totalRows);
+        return Partial(ref a, firstRow, totalRows, mask);
     }
 
-    private PartialReduction Partial<T>(scoped ref CallArgs<T> a, long firstRow, long totalRows)
+    private PartialReduction Partial<T>(scoped ref CallArgs<T> a, long firstRow, long totalRows, BatchMask? mask)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.YPred.IsAbsent || a.YPred.IsScalar || a.YPred.Shape.Rank == 0)
@@ -55,7 +56,7 @@ public abstract partial class Loss
             throw new ArgumentOutOfRangeException(nameof(firstRow), firstRow, $"Expected rows [{firstRow}, {firstRow + rows}) within a batch of {totalRows} rows.");
         }
 
-        string fingerprint = Fingerprint(a);
+        string fingerprint = Fingerprint(a, mask);
         if (rows == 0)
         {
             return PartialReduction.Empty(fingerprint, typeof(T) == typeof(double), totalRows, firstRow);
@@ -64,6 +65,7 @@ public abstract partial class Loss
         T value;
         ChunkRecorder r;
         using (ChunkRecorder.Install(out r))
+        using (BatchMask.Install(mask))
         {
             value = Run(ref a, out _);
         }
@@ -98,40 +100,40 @@ public abstract partial class Loss
 
     /// <summary>
     /// The gradient with respect to <paramref name="yPred"/> of rows [r, r + rows) of a batch whose complete reduction state
-    /// is <paramref name="whole"/> (the merged <see cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long)"/>
+    /// is <paramref name="whole"/> (the merged <see cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long, BatchMask)"/>
     /// states of all its blocks): the block is reduced with the whole batch's divisor, so that each element is bit for bit
     /// the one <see cref="ValueAndGradientInto(LossInput{float}, LossInput{float}, Span{float}, LossInput{float}, LossInput{bool})"/>
     /// gives for the whole batch. Returns the block's weighted sum divided by that divisor (its share of the value).
     /// </summary>
-    /// <remarks>Internal, as <see cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long)"/>. Each gradient
+    /// <remarks>Internal, as <see cref="Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long, BatchMask)"/>. Each gradient
     /// element depends on its own sample, its weight and the divisor only, for the losses whose value reduces in parts.</remarks>
-    internal T BlockGradientInto<T>(LossInput<T> yTrue, LossInput<T> yPred, Span<T> gradient, LossInput<T> sampleWeight, PartialReduction whole)
+    internal T BlockGradientInto<T>(LossInput<T> yTrue, LossInput<T> yPred, Span<T> gradient, LossInput<T> sampleWeight, PartialReduction whole, BatchMask? mask = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var a = Args(yTrue, yPred, sampleWeight, default, CallMode.ValueAndGradient);
         a.Gradient = gradient;
-        return BlockGradient(ref a, whole);
+        return BlockGradient(ref a, whole, mask);
     }
 
-    /// <inheritdoc cref="BlockGradientInto{T}(LossInput{T}, LossInput{T}, Span{T}, LossInput{T}, PartialReduction)"/>
-    internal T BlockGradientInto<T>(LossInput<int> yTrue, LossInput<T> yPred, Span<T> gradient, LossInput<T> sampleWeight, PartialReduction whole)
+    /// <inheritdoc cref="BlockGradientInto{T}(LossInput{T}, LossInput{T}, Span{T}, LossInput{T}, PartialReduction, BatchMask)"/>
+    internal T BlockGradientInto<T>(LossInput<int> yTrue, LossInput<T> yPred, Span<T> gradient, LossInput<T> sampleWeight, PartialReduction whole, BatchMask? mask = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var a = ClassIdLoss.Sparse(yTrue, default, LabelKind.Int32, yPred, sampleWeight, default, CallMode.ValueAndGradient);
         a.Gradient = gradient;
-        return BlockGradient(ref a, whole);
+        return BlockGradient(ref a, whole, mask);
     }
 
-    /// <inheritdoc cref="BlockGradientInto{T}(LossInput{T}, LossInput{T}, Span{T}, LossInput{T}, PartialReduction)"/>
-    internal T BlockGradientInto<T>(LossInput<long> yTrue, LossInput<T> yPred, Span<T> gradient, LossInput<T> sampleWeight, PartialReduction whole)
+    /// <inheritdoc cref="BlockGradientInto{T}(LossInput{T}, LossInput{T}, Span{T}, LossInput{T}, PartialReduction, BatchMask)"/>
+    internal T BlockGradientInto<T>(LossInput<long> yTrue, LossInput<T> yPred, Span<T> gradient, LossInput<T> sampleWeight, PartialReduction whole, BatchMask? mask = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var a = ClassIdLoss.Sparse(default, yTrue, LabelKind.Int64, yPred, sampleWeight, default, CallMode.ValueAndGradient);
         a.Gradient = gradient;
-        return BlockGradient(ref a, whole);
+        return BlockGradient(ref a, whole, mask);
     }
 
-    private T BlockGradient<T>(scoped ref CallArgs<T> a, PartialReduction whole)
+    private T BlockGradient<T>(scoped ref CallArgs<T> a, PartialReduction whole, BatchMask? mask)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(whole);
@@ -140,15 +142,16 @@ public abstract partial class Loss
             throw new ArgumentException($"Expected the complete {typeof(T).Name} reduction state of the batch. Received a state of rows {string.Join(", ", whole.Ranges.Select(r => $"[{r.First}, {r.End})"))} of {whole.TotalRows}, {(whole.IsDouble ? "float64" : "float32")}.", nameof(whole));
         }
 
-        if (Fingerprint(a) != whole.Fingerprint)
+        if (Fingerprint(a, mask) != whole.Fingerprint)
         {
-            throw new ArgumentException($"The block does not belong to the batch of the state: '{Fingerprint(a)}' and '{whole.Fingerprint}'.", nameof(whole));
+            throw new ArgumentException($"The block does not belong to the batch of the state: '{Fingerprint(a, mask)}' and '{whole.Fingerprint}'.", nameof(whole));
         }
 
         double divisor = whole.Divisor<T>();
         T value;
         BlockDivisor d;
         using (BlockDivisor.Install(divisor, out d))
+        using (BatchMask.Install(mask))
         {
             value = Run(ref a, out _);
         }
@@ -163,7 +166,7 @@ public abstract partial class Loss
 
     /// <summary>What must agree between the blocks of one batch: the loss's config (and so its semantics), the element type
     /// and every shape but the leading axis.</summary>
-    private string Fingerprint<T>(scoped in CallArgs<T> a)
+    private string Fingerprint<T>(scoped in CallArgs<T> a, BatchMask? mask)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         static string Tail(Shape s, bool absent, bool scalar) =>
@@ -176,6 +179,7 @@ public abstract partial class Loss
         };
         string weight = a.SampleWeight.IsScalar ? "scalar " + double.CreateTruncating(a.SampleWeight.Scalar).ToString("R", System.Globalization.CultureInfo.InvariantCulture)
             : Tail(a.SampleWeight.Shape, a.SampleWeight.IsAbsent, false);
-        return $"{ToJson()} {typeof(T).Name} y_true {labels} y_pred {Tail(a.YPred.Shape, false, false)} sample_weight {weight}";
+        string masked = mask is null ? string.Empty : $" mask {mask.Valid}/{mask.Total}";
+        return $"{ToJson()} {typeof(T).Name} y_true {labels} y_pred {Tail(a.YPred.Shape, false, false)} sample_weight {weight}{masked}";
     }
 }

@@ -7,7 +7,7 @@ using SharpLoss.Kernels;
 namespace SharpLoss;
 
 /// <summary>
-/// The exact reduction state of some rows of a batch (<see cref="Loss.Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long)"/>):
+/// The exact reduction state of some rows of a batch (<see cref="Loss.Partial{T}(LossInput{T}, LossInput{T}, LossInput{T}, long, long, Internals.BatchMask)"/>):
 /// the partial sum of every summation chunk the kernels cut the whole batch into, keyed by its global index, the weight
 /// sum's chunks likewise, and the counts. Merging is a union (overlapping rows, another loss, configuration, element type
 /// or shape are errors), so any order and grouping of merges gives the same state; <see cref="Finish{T}"/> adds the chunks

@@ -33,13 +33,15 @@ public class OutputStreamingTests : CliTestBase
         foreach (string ext in new[] { ".npy", ".csv", ".parquet" })
         {
             // Count divisor (flat mode), weight-sum divisor (rows), a sum, class ids in float64, tf.compat.v1's
-            // non-zero count, and an unreduced loss (the gradient of the sum of its values).
+            // non-zero count, an unreduced loss (the gradient of the sum of its values), and ignore_class (a mask scaled
+            // by the whole file's count of labels not ignored).
             data.Add(["mse"], 3, false, false, false, false, ext);
             data.Add(["categorical_crossentropy", "--reduction", "mean_with_sample_weight"], 4, true, false, false, false, ext);
             data.Add(["bce", "--from-logits", "--reduction", "sum"], 2, true, false, false, false, ext);
             data.Add(["sparse_categorical_crossentropy"], 4, true, true, true, false, ext);
             data.Add(["tf.compat.v1.losses.log_loss"], 3, true, false, false, true, ext);
             data.Add(["huber", "--reduction", "none"], 3, true, true, false, false, ext);
+            data.Add(["sparse_categorical_crossentropy", "--ignore-class", "1"], 5, true, false, true, false, ext);
         }
 
         return data;

@@ -3,7 +3,7 @@ using SharpLoss.Cli.Formats;
 namespace SharpLoss.Cli.Tests;
 
 /// <summary>
-/// Inputs that do not stream (a mask, a reduction over another axis than the last, rank-1 inputs that a loss takes as one
+/// Inputs that do not stream (a reduction over another axis than the last, rank-1 inputs that a loss takes as one
 /// sample) are refused when read in blocks or shards, with one line and exit code 2 and no file; read whole, they are
 /// evaluated. Rank-1 inputs of a loss that takes them as one sample per row stream.
 /// </summary>
@@ -13,16 +13,12 @@ public class StreamingRefusalTests : CliTestBase
 
     public static TheoryData<string, string> Refused => new()
     {
-        { "mask", "a mask (ignore_class or a caller's mask), whose weights depend on the whole batch" },
         { "axis0", "the loss reduces an axis other than the last one" },
         { "rank1", $"loss 'mean_squared_error' takes rank-1 inputs of shape ({N},) as one sample of {N} values (it averages their last axis), so they cannot be read in blocks of rows. Give shape ({N}, 1) for one sample per row" },
     };
 
     private string[] Inputs(string kind) => kind switch
     {
-        "mask" => ["sparse_categorical_crossentropy", "--ignore-class", "0",
-            "--y-true", Npy("ids.npy", new NdArray(DType.Int32, [N], Enumerable.Range(0, N).Select(i => i % 3).ToArray())),
-            "--y-pred", Npy("p3.npy", NdArray.Of(Probabilities(N * 3, 1), [N, 3]))],
         "axis0" => ["bce", "--axis", "0", "--y-true", Npy("y2.npy", NdArray.Of(Bits(N * 2, 2), [N, 2])), "--y-pred", Npy("p2.npy", NdArray.Of(Probabilities(N * 2, 3), [N, 2]))],
         _ => ["mse", "--y-true", Npy("y1.npy", NdArray.Of(Bits(N, 4), [N])), "--y-pred", Npy("p1.npy", NdArray.Of(Probabilities(N, 5), [N]))],
     };

@@ -40,6 +40,9 @@ public class StreamingTests : CliTestBase
         { "mae-mean-weight", 50_000, 1, ["mae", "--reduction", "mean_with_sample_weight"], true, false, false },
         // Row kernels (softmax rows), class ids as int32.
         { "scce-ids", 20_000, 7, ["sparse_categorical_crossentropy"], false, true, false },
+        // ignore_class: the mean over elements scales the mask by the whole file's count of labels not ignored.
+        { "scce-ignore", 20_000, 5, ["sparse_categorical_crossentropy", "--ignore-class", "0"], false, true, false },
+        { "scce-ignore-weighted", 20_000, 5, ["sparse_categorical_crossentropy", "--ignore-class", "2"], true, true, false },
         // Categorical cross-entropy over rows of 10 classes, float64.
         { "cce-f64", 25_000, 10, ["categorical_crossentropy", "--reduction", "sum"], false, false, true },
     };

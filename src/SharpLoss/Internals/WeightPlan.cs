@@ -132,17 +132,30 @@ internal ref struct WeightPlan<T>
             }
         }
 
+        // Whether the mask's weights are the block's own: not so for a mean over elements, which scales the mask by the
+        // whole batch's count, unless the batch's count is given.
+        bool maskIsLocal = !hasMask;
         if (hasMask)
         {
             T factor = T.One;
             bool scales = (rule == WeightRule.Keras3 && kind == ReduceKind.MeanOverElements)
                 || (rule == WeightRule.TfKeras2 && kind == ReduceKind.MeanOverElements);
+            maskIsLocal = !scales;
             if (scales)
             {
                 long total = maskShape.Count, valid = 0;
-                foreach (bool m in mask)
+                if (BatchMask.Current is { } batch)
                 {
-                    valid += m ? 1 : 0;
+                    // A block of a larger batch scales its mask by the batch's numbers (Loss.Partial, Loss.BlockGradientInto).
+                    (total, valid) = (batch.Total, batch.Valid);
+                    maskIsLocal = true;
+                }
+                else
+                {
+                    foreach (bool m in mask)
+                    {
+                        valid += m ? 1 : 0;
+                    }
                 }
 
                 plan.AllMaskedNaN = valid == 0 && total > 0 && rule == WeightRule.TfKeras2;
@@ -170,6 +183,12 @@ internal ref struct WeightPlan<T>
                 throw new ArgumentException(
                     $"Expected `{weightArg}` and `mask` to broadcast to at most {Array.MaxLength} values. Received: {weightArg} of shape {wShape} " +
                     $"and mask of shape {mShape}, which broadcast to shape {merged}.", hasWeight ? weightArg : "mask");
+            }
+
+            if (hasWeight && !sScalar && merged != wShape)
+            {
+                // Weights broadcast over the mask: the weight sum runs over more values than the caller's weights.
+                maskIsLocal = false;
             }
 
             int count = checked((int)merged.Count);
@@ -323,7 +342,7 @@ internal ref struct WeightPlan<T>
             },
             values.Count,
             values.Rank > 0 ? values[0] : -1,
-            hasMask ? "a mask (ignore_class or a caller's mask), whose weights depend on the whole batch"
+            !maskIsLocal ? "a mask (ignore_class or a caller's mask) under a mean over elements, whose weights depend on the whole batch's count of unmasked samples"
             : plan.Broadcasts ? "a sample weight that broadcasts the per-sample losses to more values"
             : plan.Unreduced ? "a result that is not reduced to one number"
             : null);

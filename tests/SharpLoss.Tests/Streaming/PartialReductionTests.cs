@@ -73,6 +73,34 @@ public class PartialReductionTests
         Assert.Equal(whole, PartialReduction.Merge(Fold(states.Skip(half)), Fold(states.Take(half))).Finish<float>());
     }
 
+    [Theory]
+    [InlineData(LossSemantics.Keras3)]
+    [InlineData(LossSemantics.TfKeras2)]
+    public void IgnoreClass_BlocksWithTheBatchMaskCount_FinishToTheInMemoryBits(LossSemantics semantics)
+    {
+        // The mean over elements scales the ignore_class mask by total / valid of the whole batch: blocks given those
+        // numbers have the whole call's weights; without them a block is refused.
+        const int rows = 40_000, classes = 5;
+        var loss = new SparseCategoricalCrossentropy(ignoreClass: 3, semantics: semantics);
+        int[] ids = [.. Enumerable.Range(0, rows).Select(i => (i * 7) % classes)];
+        float[] p = Seeded(rows * classes, 4).Select(v => 0.05f + v).ToArray();
+        float whole = loss.Compute(new LossInput<int>(ids, rows), new LossInput<float>(p, rows, classes));
+        var mask = new SharpLoss.Internals.BatchMask(rows, ids.LongCount(i => i != 3));
+        PartialReduction Block(long first, long count, SharpLoss.Internals.BatchMask? m) =>
+            loss.Partial(new LossInput<int>(ids.AsSpan((int)first, (int)count), (int)count), new LossInput<float>(p.AsSpan((int)first * classes, (int)count * classes), (int)count, classes), default, first, rows, m);
+
+        Assert.Throws<NotSupportedException>(() => Block(0, 2, null));
+        long alignment = Block(0, 2, mask).Alignment;
+        var states = new List<PartialReduction>();
+        for (long b = 0; b < rows; b += alignment)
+        {
+            states.Add(Block(b, Math.Min(alignment, rows - b), mask));
+        }
+
+        Assert.True(states.Count >= 2);
+        Assert.Equal(whole, Enumerable.Reverse(states).Aggregate(PartialReduction.Merge).Finish<float>());
+    }
+
     [Fact]
     public void OverlappingOrForeignStates_AreRejected()
     {
