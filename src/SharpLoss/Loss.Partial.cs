@@ -65,7 +65,7 @@ public abstract partial class Loss
         T value;
         ChunkRecorder r;
         using (ChunkRecorder.Install(out r))
-        using (BatchMask.Install(mask))
+        using (WholeBatch.Install(mask, null, out _))
         {
             value = Run(ref a, out _);
         }
@@ -149,14 +149,13 @@ public abstract partial class Loss
 
         double divisor = whole.Divisor<T>();
         T value;
-        BlockDivisor d;
-        using (BlockDivisor.Install(divisor, out d))
-        using (BatchMask.Install(mask))
+        WholeBatch d;
+        using (WholeBatch.Install(mask, divisor, out d))
         {
             value = Run(ref a, out _);
         }
 
-        if (d.Uses != 1)
+        if (d.DivisorUses != 1)
         {
             throw new NotSupportedException($"Loss '{Name}' cannot compute its gradient in blocks: its reduction does not go through one weight plan. Evaluate the whole batch at once.");
         }

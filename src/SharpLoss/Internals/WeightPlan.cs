@@ -144,7 +144,7 @@ internal ref struct WeightPlan<T>
             if (scales)
             {
                 long total = maskShape.Count, valid = 0;
-                if (BatchMask.Current is { } batch)
+                if (WholeBatch.Current?.Mask is { } batch)
                 {
                     // A block of a larger batch scales its mask by the batch's numbers (Loss.Partial, Loss.BlockGradientInto).
                     (total, valid) = (batch.Total, batch.Valid);
@@ -307,13 +307,10 @@ internal ref struct WeightPlan<T>
         {
             plan.Divisor = 1;
         }
-        else
+        else if (WholeBatch.Current is { Divisor: not null } block)
         {
             // A block of a larger batch divides by the batch's divisor (Loss.BlockGradientInto).
-            if (BlockDivisor.Current is { } block)
-            {
-                plan.Divisor = block.Take();
-            }
+            plan.Divisor = block.TakeDivisor();
         }
 
         if (!plan.Unreduced && plan.Divisor != 0 && !T.IsNormal(T.CreateTruncating(1 / plan.Divisor)))

@@ -352,14 +352,14 @@ internal static unsafe class CircleKernel
                     Vector256<T> r0 = Vector256.Load(r), r1 = Vector256.Load(r + n);
                     Vector256<T> v0 = Vector256.Create(c0[j]), v1 = Vector256.Create(c1[j]);
                     Vector256<T> v2 = Vector256.Create(c2[j]), v3 = Vector256.Create(c3[j]);
-                    a0 = Fma(v0, r0, a0);
-                    a1 = Fma(v0, r1, a1);
-                    b0 = Fma(v1, r0, b0);
-                    b1 = Fma(v1, r1, b1);
-                    e0 = Fma(v2, r0, e0);
-                    e1 = Fma(v2, r1, e1);
-                    f0 = Fma(v3, r0, f0);
-                    f1 = Fma(v3, r1, f1);
+                    a0 = VMath.FusedMultiplyAdd(v0, r0, a0);
+                    a1 = VMath.FusedMultiplyAdd(v0, r1, a1);
+                    b0 = VMath.FusedMultiplyAdd(v1, r0, b0);
+                    b1 = VMath.FusedMultiplyAdd(v1, r1, b1);
+                    e0 = VMath.FusedMultiplyAdd(v2, r0, e0);
+                    e1 = VMath.FusedMultiplyAdd(v2, r1, e1);
+                    f0 = VMath.FusedMultiplyAdd(v3, r0, f0);
+                    f1 = VMath.FusedMultiplyAdd(v3, r1, f1);
                 }
 
                 f0.Store(g3 + k);
@@ -379,10 +379,10 @@ internal static unsafe class CircleKernel
                 for (int j = 0; j < m; j++, r += dim)
                 {
                     Vector256<T> r0 = Vector256.Load(r);
-                    a0 = Fma(Vector256.Create(c0[j]), r0, a0);
-                    b0 = Fma(Vector256.Create(c1[j]), r0, b0);
-                    e0 = Fma(Vector256.Create(c2[j]), r0, e0);
-                    f0 = Fma(Vector256.Create(c3[j]), r0, f0);
+                    a0 = VMath.FusedMultiplyAdd(Vector256.Create(c0[j]), r0, a0);
+                    b0 = VMath.FusedMultiplyAdd(Vector256.Create(c1[j]), r0, b0);
+                    e0 = VMath.FusedMultiplyAdd(Vector256.Create(c2[j]), r0, e0);
+                    f0 = VMath.FusedMultiplyAdd(Vector256.Create(c3[j]), r0, f0);
                 }
 
                 f0.Store(g3 + k);
@@ -674,19 +674,6 @@ internal static unsafe class CircleKernel
         return u >= T.Zero ? -c : T.Zero;
     }
 
-    /// <summary>a·b + c in one rounding (float and double).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            return Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
-        }
-
-        return Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
-    }
-
     /// <summary>x·r over dim elements.</summary>
     private static T Dot<T>(T* x, T* r, int dim, bool vectorize)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -698,7 +685,7 @@ internal static unsafe class CircleKernel
             Vector256<T> a = Vector256<T>.Zero;
             for (; k + Vector256<T>.Count <= dim; k += Vector256<T>.Count)
             {
-                a = Fma(Vector256.Load(x + k), Vector256.Load(r + k), a);
+                a = VMath.FusedMultiplyAdd(Vector256.Load(x + k), Vector256.Load(r + k), a);
             }
 
             sum = Vector256.Sum(a);
@@ -727,14 +714,14 @@ internal static unsafe class CircleKernel
             {
                 Vector256<T> u = Vector256.Load(x0 + k), v = Vector256.Load(x1 + k);
                 Vector256<T> q0 = Vector256.Load(r + k), q1 = Vector256.Load(r1 + k), q2 = Vector256.Load(r2 + k), q3 = Vector256.Load(r3 + k);
-                va0 = Fma(u, q0, va0);
-                va1 = Fma(u, q1, va1);
-                va2 = Fma(u, q2, va2);
-                va3 = Fma(u, q3, va3);
-                vb0 = Fma(v, q0, vb0);
-                vb1 = Fma(v, q1, vb1);
-                vb2 = Fma(v, q2, vb2);
-                vb3 = Fma(v, q3, vb3);
+                va0 = VMath.FusedMultiplyAdd(u, q0, va0);
+                va1 = VMath.FusedMultiplyAdd(u, q1, va1);
+                va2 = VMath.FusedMultiplyAdd(u, q2, va2);
+                va3 = VMath.FusedMultiplyAdd(u, q3, va3);
+                vb0 = VMath.FusedMultiplyAdd(v, q0, vb0);
+                vb1 = VMath.FusedMultiplyAdd(v, q1, vb1);
+                vb2 = VMath.FusedMultiplyAdd(v, q2, vb2);
+                vb3 = VMath.FusedMultiplyAdd(v, q3, vb3);
             }
 
             (a0, a1, a2, a3) = (Vector256.Sum(va0), Vector256.Sum(va1), Vector256.Sum(va2), Vector256.Sum(va3));

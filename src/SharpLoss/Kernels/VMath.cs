@@ -44,6 +44,23 @@ internal static class VMath
         throw new NotSupportedException();
     }
 
+    /// <summary>a·b + c in one rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> FusedMultiplyAdd<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+
+        throw new NotSupportedException();
+    }
+
     /// <summary>
     /// log(x) for positive normal finite x (<see cref="FastMath.LogNormal"/> for float): NaN and other special
     /// inputs give unspecified values, so callers pass NaN through themselves.

@@ -29,4 +29,28 @@ public static class FiniteDifference
 
         return gradient;
     }
+
+    /// <summary>An upstream gradient for vector-Jacobian checks: n values uniform in [−2, 2].</summary>
+    internal static double[] Upstream(Random rng, int n)
+    {
+        var u = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            u[i] = Properties.LossMatrix.Uniform(rng, -2, 2);
+        }
+
+        return u;
+    }
+
+    /// <summary>u·v, the scalar whose finite differences give the vector-Jacobian product uᵀ·∂v/∂x.</summary>
+    public static double Dot(double[] u, double[] v)
+    {
+        double s = 0;
+        for (int i = 0; i < u.Length; i++)
+        {
+            s += u[i] * v[i];
+        }
+
+        return s;
+    }
 }

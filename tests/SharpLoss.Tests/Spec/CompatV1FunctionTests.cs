@@ -159,9 +159,9 @@ public class CompatV1FunctionTests
                 m.Values(where + " float", e32.Scalar is { } sf ? [sf] : e32.Values, Flat(CallF(fn, l, x, shape, axis, w.AsFloat(), reduction)), Tol.Float);
 
                 // Gradients: Σ u·result with a random upstream, and the result (or its sum) without one.
-                double[] u = Upstream(rng, expected.Scalar is null ? expected.Values.Length : 1);
+                double[] u = FiniteDifference.Upstream(rng, expected.Scalar is null ? expected.Values.Length : 1);
                 LossInput<double> up = expected.Scalar is null ? FacadeMatrix.D(u, expected.Shape) : u[0];
-                double[] fd = FiniteDifference.Gradient(p => Dot(u, Ref(l, p) is { Scalar: double v } ? [v] : Ref(l, p).Values), x, 1e-5);
+                double[] fd = FiniteDifference.Gradient(p => FiniteDifference.Dot(u, Ref(l, p) is { Scalar: double v } ? [v] : Ref(l, p).Values), x, 1e-5);
                 m.Values(where + " gradient", fd, Flat(Grad(fn, l, x, shape, axis, w.AsDouble(), reduction, up)), Tol.Gradient);
                 double[] fdOnes = FiniteDifference.Gradient(p => Ref(l, p).Objective, x, 1e-5);
                 m.Values(where + " gradient, no upstream", fdOnes, Flat(Grad(fn, l, x, shape, axis, w.AsDouble(), reduction, default)), Tol.Gradient);
@@ -200,9 +200,9 @@ public class CompatV1FunctionTests
 
                 var got = LossMatrix.ToArrays(CompatV1.SparseSoftmaxCrossEntropy(new LossInput<int>(LossMatrix.Ints(labels), labelShape), FacadeMatrix.D(x, shape), w.AsDouble(), reduction));
                 m.Values(where, expected.Scalar is { } s ? [s] : expected.Values, got.Values, DoubleTol);
-                double[] u = Upstream(rng, expected.Scalar is null ? expected.Values.Length : 1);
+                double[] u = FiniteDifference.Upstream(rng, expected.Scalar is null ? expected.Values.Length : 1);
                 LossInput<double> up = expected.Scalar is null ? FacadeMatrix.D(u, expected.Shape) : u[0];
-                double[] fd = FiniteDifference.Gradient(p => Dot(u, Ref(p) is { Scalar: double v } ? [v] : Ref(p).Values), x, 1e-5);
+                double[] fd = FiniteDifference.Gradient(p => FiniteDifference.Dot(u, Ref(p) is { Scalar: double v } ? [v] : Ref(p).Values), x, 1e-5);
                 m.Values(where + " gradient", fd, Flat(CompatV1.SparseSoftmaxCrossEntropyGradient(new LossInput<long>(labels, labelShape), FacadeMatrix.D(x, shape), w.AsDouble(), reduction, up)), Tol.Gradient);
             }
         }
@@ -398,27 +398,5 @@ public class CompatV1FunctionTests
             "cosine_distance" => CompatV1.CosineDistanceGradient(ld, xd, axis, w, r, up),
             _ => CompatV1.ComputeWeightedLossGradient(xd, w, r, up),
         };
-    }
-
-    private static double[] Upstream(Random rng, int n)
-    {
-        var u = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            u[i] = LossMatrix.Uniform(rng, -2, 2);
-        }
-
-        return u;
-    }
-
-    private static double Dot(double[] u, double[] v)
-    {
-        double s = 0;
-        for (int i = 0; i < u.Length; i++)
-        {
-            s += u[i] * v[i];
-        }
-
-        return s;
     }
 }

@@ -79,8 +79,8 @@ public class NnFunctionTests
             {
                 var rng = new Random(LossMatrix.Seed($"nn/log-poisson-grad/{RefShape.Format(shape)}/{full}"));
                 int n = RefShape.Size(shape);
-                double[] z = Targets(rng, n), c = FacadeMatrix.Logits(rng, n, extremes: false, range: 3), u = Upstream(rng, n);
-                double[] expected = Fd(x => Dot(u, RefTfFunctions.LogPoisson(z, x, full)), c);
+                double[] z = Targets(rng, n), c = FacadeMatrix.Logits(rng, n, extremes: false, range: 3), u = FiniteDifference.Upstream(rng, n);
+                double[] expected = Fd(x => FiniteDifference.Dot(u, RefTfFunctions.LogPoisson(z, x, full)), c);
                 m.Values($"{RefShape.Format(shape)} full={full}", expected, Flat(Nn.LogPoissonLossGradient(FacadeMatrix.D(z, shape), FacadeMatrix.D(c, shape), full, FacadeMatrix.D(u, shape))), Tol.Gradient);
                 double[] ones = Fd(x => RefReduce.Sum(RefTfFunctions.LogPoisson(z, x, full)), c);
                 m.Values($"{RefShape.Format(shape)} full={full}, no upstream", ones, Flat(Nn.LogPoissonLossGradient(FacadeMatrix.D(z, shape), FacadeMatrix.D(c, shape), full)), Tol.Gradient);
@@ -251,27 +251,5 @@ public class NnFunctionTests
         }
 
         return w;
-    }
-
-    private static double[] Upstream(Random rng, int n)
-    {
-        var u = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            u[i] = LossMatrix.Uniform(rng, -2, 2);
-        }
-
-        return u;
-    }
-
-    private static double Dot(double[] u, double[] v)
-    {
-        double s = 0;
-        for (int i = 0; i < u.Length; i++)
-        {
-            s += u[i] * v[i];
-        }
-
-        return s;
     }
 }
