@@ -69,6 +69,11 @@ internal static unsafe class PointwiseDriver
                 return Chunked.Sum(job, Chunks(job.N, Chunk), b.MaxDegreeOfParallelism);
             }
 
+            if (b.Inner == 1 && b.D > Chunk && ChunkRecorder.Current is null)
+            {
+                return LongRows(ref job, ref b);
+            }
+
             if (b.Inner == 1)
             {
                 job.Mode = Mode.Rows;
@@ -80,6 +85,49 @@ internal static unsafe class PointwiseDriver
 
             ChunkRecorder.Current?.Refuse("the loss reduces an axis other than the last one");
             return Strided(kernel, ref b);
+        }
+    }
+
+    /// <summary>
+    /// Rows longer than a chunk (a rank-1 input is one such row): each row is cut into pieces of <see cref="Chunk"/>
+    /// elements, the pieces run as chunks of their own (on every core), and each row's sum is then the sum of its pieces'
+    /// sums in order, exactly as the rows mode adds them on one thread (with a chunk recorder).
+    /// </summary>
+    private static double LongRows<T, TKernel>(ref Job<T, TKernel> job, scoped ref Batch<T> b)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IPointwiseKernel<T>
+    {
+        int pieces = Chunks(b.D, Chunk);
+        int chunks = checked(b.Samples * pieces);
+        double[] sums = System.Buffers.ArrayPool<double>.Shared.Rent(chunks);
+        try
+        {
+            fixed (double* pieceSums = sums)
+            {
+                job.Mode = Mode.Pieces;
+                job.Samples = b.Samples;
+                job.PieceSums = pieceSums;
+                job.Stream = job.G is not null && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes
+                    && StreamingStore<T>.Supported(job.G);
+                Chunked.Sum(job, chunks, b.MaxDegreeOfParallelism);
+                double total = 0;
+                for (int s = 0; s < b.Samples; s++)
+                {
+                    double sum = 0;
+                    for (int k = 0; k < pieces; k++)
+                    {
+                        sum += pieceSums[(s * pieces) + k];
+                    }
+
+                    total += job.SampleTotal(s, sum);
+                }
+
+                return total;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(sums);
         }
     }
 
@@ -111,6 +159,7 @@ internal static unsafe class PointwiseDriver
         Flat,
         Elementwise,
         Rows,
+        Pieces,
     }
 
     /// <summary>One pass over pinned buffers, cut into chunks.</summary>
@@ -135,11 +184,13 @@ internal static unsafe class PointwiseDriver
         public T Factor;
         public bool Vectorize;
         public bool Stream;
+        public double* PieceSums;
 
         public readonly double Run(int chunk) => Mode switch
         {
             Mode.Flat => FlatChunk(chunk),
             Mode.Elementwise => ElementwiseChunk(chunk),
+            Mode.Pieces => PieceChunk(chunk),
             _ => RowsChunk(chunk),
         };
 
@@ -152,23 +203,51 @@ internal static unsafe class PointwiseDriver
         private readonly double RowsChunk(int chunk)
         {
             int first = chunk * RowsPerChunk, end = Math.Min(Samples, first + RowsPerChunk);
-            T invD = InverseCount<T, TKernel>(D);
             double total = 0;
             for (int s = first; s < end; s++)
             {
-                T w = Uniform ? Weight : W[s];
-                long off = (long)s * D;
-                double sum = SumStretch(Kernel, Y + off, P + off, G is null ? null : G + off, D, w * GradScale * invD, Vectorize);
-                T l = T.CreateTruncating(SampleLoss<T, TKernel>(sum, D));
-                if (PerSample is not null)
+                double sum = 0;
+                for (int start = 0; start < D; start += PointwiseDriver.Chunk)
                 {
-                    PerSample[s] = l;
+                    sum += Piece(s, start);
                 }
 
-                total += double.CreateTruncating(l) * double.CreateTruncating(w);
+                total += SampleTotal(s, sum);
             }
 
             return total;
+        }
+
+        /// <summary>One piece of a long row (see <see cref="LongRows"/>): its sum goes to its slot, not to the total.</summary>
+        private readonly double PieceChunk(int chunk)
+        {
+            int pieces = Chunks(D, PointwiseDriver.Chunk);
+            int s = chunk / pieces;
+            PieceSums[chunk] = Piece(s, (chunk - (s * pieces)) * PointwiseDriver.Chunk);
+            return 0;
+        }
+
+        /// <summary>Σ e over the elements [start, start + <see cref="PointwiseDriver.Chunk"/>) of row s (fewer at its end),
+        /// with their gradient.</summary>
+        private readonly double Piece(int s, int start)
+        {
+            T w = Uniform ? Weight : W[s];
+            long off = ((long)s * D) + start;
+            int len = Math.Min(PointwiseDriver.Chunk, D - start);
+            return SumStretch(Kernel, Y + off, P + off, G is null ? null : G + off, len, w * GradScale * InverseCount<T, TKernel>(D), Vectorize, Stream);
+        }
+
+        /// <summary>Row s's weighted loss from the sum of its terms, its per-sample loss written when asked for.</summary>
+        public readonly double SampleTotal(int s, double sum)
+        {
+            T w = Uniform ? Weight : W[s];
+            T l = T.CreateTruncating(SampleLoss<T, TKernel>(sum, D));
+            if (PerSample is not null)
+            {
+                PerSample[s] = l;
+            }
+
+            return double.CreateTruncating(l) * double.CreateTruncating(w);
         }
 
         /// <summary>One value per sample (D = 1, Inner = 1) with per-sample weights.</summary>
@@ -277,11 +356,10 @@ internal static unsafe class PointwiseDriver
     }
 
     /// <summary>
-    /// Σ e over a contiguous stretch, writing factor · e' when <paramref name="grad"/> is not null. The vector loops add
-    /// the halves of the losses of each pair of vectors in T before widening to double (and double the sum at the end):
-    /// one conversion per two vectors, for one rounding in T (2⁻²⁴ of the pair's magnitude for float, below the rounding
-    /// each loss already carries). Halves, because two finite losses above T.MaxValue / 2 would overflow where their sum in
-    /// double does not; halving is exact except for subnormal losses, whose own rounding is coarser still.
+    /// Σ e over a contiguous stretch, writing factor · e' when <paramref name="grad"/> is not null. The vector loops take
+    /// one vector per iteration and widen every loss to double before adding it: unrolled, the log- and exp-bound kernels
+    /// ran out of the 16 vector registers of AVX2 and spilled to the stack (BCE on probabilities took 30 % longer), while
+    /// out-of-order execution overlaps the independent iterations anyway.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double SumStretch<T, TKernel>(TKernel kernel, T* y, T* p, T* grad, int n, T factor, bool vectorize, bool stream = false)
@@ -336,20 +414,12 @@ internal static unsafe class PointwiseDriver
         where TKernel : struct, IPointwiseKernel<T>
     {
         Vector256<double> acc0 = default, acc1 = default;
-        int i = 0;
-        for (; i <= n - (2 * Vector256<T>.Count); i += 2 * Vector256<T>.Count)
+        for (int i = 0; i < n; i += Vector256<T>.Count)
         {
-            Vector256<T> l0 = kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i));
-            Vector256<T> l1 = kernel.Loss(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count));
-            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
+            VMath.Accumulate(ref acc0, ref acc1, kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i)));
         }
 
-        if (i < n)
-        {
-            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(kernel.Loss(Vector256.Load(y + i), Vector256.Load(p + i))));
-        }
-
-        return 2 * VMath.Sum(acc0, acc1);
+        return VMath.Sum(acc0, acc1);
     }
 
     /// <summary>Σ e and factor · e' over the first <paramref name="n"/> elements, n a multiple of the vector width.</summary>
@@ -360,24 +430,14 @@ internal static unsafe class PointwiseDriver
     {
         Vector256<double> acc0 = default, acc1 = default;
         Vector256<T> f = Vector256.Create(factor);
-        int i = 0;
-        for (; i <= n - (2 * Vector256<T>.Count); i += 2 * Vector256<T>.Count)
-        {
-            Vector256<T> l0 = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g0);
-            (g0 * f).Store(grad + i);
-            Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count), out Vector256<T> g1);
-            (g1 * f).Store(grad + i + Vector256<T>.Count);
-            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
-        }
-
-        if (i < n)
+        for (int i = 0; i < n; i += Vector256<T>.Count)
         {
             Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
             (g * f).Store(grad + i);
-            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(l));
+            VMath.Accumulate(ref acc0, ref acc1, l);
         }
 
-        return 2 * VMath.Sum(acc0, acc1);
+        return VMath.Sum(acc0, acc1);
     }
 
     /// <summary>As <see cref="VectorLossGrad"/>, with the gradient written by streaming (cache-bypassing) stores: same
@@ -396,41 +456,17 @@ internal static unsafe class PointwiseDriver
         Vector256<T> f = Vector256.Create(factor);
         var store = new StreamingStore<T>(grad);
 
-        // The first vector apart: the loop's stores then take no branch. The pairs summed are those of the other loops.
-        Vector256<T> l = kernel.LossGrad(Vector256.Load(y), Vector256.Load(p), out Vector256<T> g);
+        // The first vector apart: the loop's stores then take no branch.
+        VMath.Accumulate(ref acc0, ref acc1, kernel.LossGrad(Vector256.Load(y), Vector256.Load(p), out Vector256<T> g));
         store.First(g * f);
-        int i = Vector256<T>.Count;
-        if (n >= 2 * Vector256<T>.Count)
+        for (int i = Vector256<T>.Count; i < n; i += Vector256<T>.Count)
         {
-            Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g);
+            VMath.Accumulate(ref acc0, ref acc1, kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g));
             store.Next(g * f, i);
-            l = VMath.HalfSum(l, l1);
-            i += Vector256<T>.Count;
-        }
-        else
-        {
-            l = VMath.Half(l);
-        }
-
-        VMath.Accumulate(ref acc0, ref acc1, l);
-        for (; i <= n - (2 * Vector256<T>.Count); i += 2 * Vector256<T>.Count)
-        {
-            Vector256<T> l0 = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g);
-            store.Next(g * f, i);
-            Vector256<T> l1 = kernel.LossGrad(Vector256.Load(y + i + Vector256<T>.Count), Vector256.Load(p + i + Vector256<T>.Count), out g);
-            store.Next(g * f, i + Vector256<T>.Count);
-            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
-        }
-
-        if (i < n)
-        {
-            l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out g);
-            store.Next(g * f, i);
-            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(l));
         }
 
         store.Flush(n);
-        return 2 * VMath.Sum(acc0, acc1);
+        return VMath.Sum(acc0, acc1);
     }
     /// <summary>As <see cref="VectorLoss"/> on Vector512, n a multiple of its width.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -439,20 +475,12 @@ internal static unsafe class PointwiseDriver
         where TKernel : struct, IPointwiseKernel<T>
     {
         Vector512<double> acc0 = default, acc1 = default;
-        int i = 0;
-        for (; i <= n - (2 * Vector512<T>.Count); i += 2 * Vector512<T>.Count)
+        for (int i = 0; i < n; i += Vector512<T>.Count)
         {
-            Vector512<float> l0 = kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle();
-            Vector512<float> l1 = kernel.Loss(Vector512.Load(y + i + Vector512<T>.Count), Vector512.Load(p + i + Vector512<T>.Count)).AsSingle();
-            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
+            VMath.Accumulate(ref acc0, ref acc1, kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle());
         }
 
-        if (i < n)
-        {
-            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(kernel.Loss(Vector512.Load(y + i), Vector512.Load(p + i)).AsSingle()));
-        }
-
-        return 2 * Vector512.Sum(acc0 + acc1);
+        return Vector512.Sum(acc0 + acc1);
     }
 
     /// <summary>As <see cref="VectorLossGrad"/> on Vector512, n a multiple of its width.</summary>
@@ -463,24 +491,13 @@ internal static unsafe class PointwiseDriver
     {
         Vector512<double> acc0 = default, acc1 = default;
         Vector512<T> f = Vector512.Create(factor);
-        int i = 0;
-        for (; i <= n - (2 * Vector512<T>.Count); i += 2 * Vector512<T>.Count)
+        for (int i = 0; i < n; i += Vector512<T>.Count)
         {
-            Vector512<float> l0 = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out Vector512<T> g0).AsSingle();
-            (g0 * f).Store(grad + i);
-            Vector512<float> l1 = kernel.LossGrad(Vector512.Load(y + i + Vector512<T>.Count), Vector512.Load(p + i + Vector512<T>.Count), out Vector512<T> g1).AsSingle();
-            (g1 * f).Store(grad + i + Vector512<T>.Count);
-            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
-        }
-
-        if (i < n)
-        {
-            Vector512<float> l = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out Vector512<T> g).AsSingle();
+            VMath.Accumulate(ref acc0, ref acc1, kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out Vector512<T> g).AsSingle());
             (g * f).Store(grad + i);
-            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(l));
         }
 
-        return 2 * Vector512.Sum(acc0 + acc1);
+        return Vector512.Sum(acc0 + acc1);
     }
 
     /// <summary>As <see cref="WideLossGrad"/>, the gradient written by streaming stores (two Vector256 halves).</summary>
@@ -498,50 +515,20 @@ internal static unsafe class PointwiseDriver
         Vector512<T> f = Vector512.Create(factor);
         var store = new StreamingStore<T>(grad);
 
-        // The first vector apart: the loop's stores then take no branch. The pairs summed are those of the other loops.
-        Vector512<float> l = kernel.LossGrad(Vector512.Load(y), Vector512.Load(p), out Vector512<T> g).AsSingle();
+        // The first vector apart: the loop's stores then take no branch.
+        VMath.Accumulate(ref acc0, ref acc1, kernel.LossGrad(Vector512.Load(y), Vector512.Load(p), out Vector512<T> g).AsSingle());
         Vector512<T> scaled = g * f;
         store.First(scaled.GetLower());
         store.Next(scaled.GetUpper(), Vector256<T>.Count);
-        int i = Vector512<T>.Count;
-        if (n >= 2 * Vector512<T>.Count)
+        for (int i = Vector512<T>.Count; i < n; i += Vector512<T>.Count)
         {
-            Vector512<float> l1 = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out g).AsSingle();
+            VMath.Accumulate(ref acc0, ref acc1, kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out g).AsSingle());
             scaled = g * f;
             store.Next(scaled.GetLower(), i);
             store.Next(scaled.GetUpper(), i + Vector256<T>.Count);
-            l = VMath.HalfSum(l, l1);
-            i += Vector512<T>.Count;
-        }
-        else
-        {
-            l = VMath.Half(l);
-        }
-
-        VMath.Accumulate(ref acc0, ref acc1, l);
-        for (; i <= n - (2 * Vector512<T>.Count); i += 2 * Vector512<T>.Count)
-        {
-            Vector512<float> l0 = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out g).AsSingle();
-            scaled = g * f;
-            store.Next(scaled.GetLower(), i);
-            store.Next(scaled.GetUpper(), i + Vector256<T>.Count);
-            Vector512<float> l1 = kernel.LossGrad(Vector512.Load(y + i + Vector512<T>.Count), Vector512.Load(p + i + Vector512<T>.Count), out g).AsSingle();
-            scaled = g * f;
-            store.Next(scaled.GetLower(), i + Vector512<T>.Count);
-            store.Next(scaled.GetUpper(), i + Vector512<T>.Count + Vector256<T>.Count);
-            VMath.Accumulate(ref acc0, ref acc1, VMath.HalfSum(l0, l1));
-        }
-
-        if (i < n)
-        {
-            l = kernel.LossGrad(Vector512.Load(y + i), Vector512.Load(p + i), out g).AsSingle();
-            scaled = g * f;
-            store.Next(scaled.GetLower(), i);
-            store.Next(scaled.GetUpper(), i + Vector256<T>.Count);
-            VMath.Accumulate(ref acc0, ref acc1, VMath.Half(l));
         }
 
         store.Flush(n);
-        return 2 * Vector512.Sum(acc0 + acc1);
+        return Vector512.Sum(acc0 + acc1);
     }
 }

@@ -249,28 +249,6 @@ internal static class VMath
         acc1 += Vector512.WidenUpper(v);
     }
 
-    /// <summary>a·½ + b·½: the half of the sum of two vectors, which cannot overflow where the sum does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> HalfSum<T>(Vector256<T> a, Vector256<T> b)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Vector256<T> half = Vector256.Create(T.CreateTruncating(0.5));
-        return (a * half) + (b * half);
-    }
-
-    /// <summary>a·½.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Half<T>(Vector256<T> a)
-        where T : unmanaged, IFloatingPointIeee754<T> => a * Vector256.Create(T.CreateTruncating(0.5));
-
-    /// <summary>As <see cref="HalfSum{T}(Vector256{T}, Vector256{T})"/> for 16 float lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> HalfSum(Vector512<float> a, Vector512<float> b) => (a * 0.5f) + (b * 0.5f);
-
-    /// <summary>a·½ for 16 float lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Half(Vector512<float> a) => a * 0.5f;
-
     /// <summary>Adds the lane products a·b, formed in double (float lanes are widened first, so a product of two finite
     /// floats never overflows), to two double accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -95,6 +95,49 @@ public class ParallelismTests
     }
 
     [Fact]
+    public void RowsLongerThanAChunk_OneVersusManyThreads_BitIdentical_AndEqualToTheReference()
+    {
+        // Rows of 40,003 elements (two pieces of 16384 and a ragged third), per-sample weights, Reduction.None: each row's
+        // pieces run as chunks of their own, on both cores, and the row adds their sums in order.
+        const int rows = 5, d = 40_003;
+        float[] y = Binary(rows * d, 40), p = Random(rows * d, 41, 0.02f, 0.98f), w = Random(rows, 42, 0, 2);
+        var one = new BinaryCrossentropy(reduction: Reduction.None) { MaxDegreeOfParallelism = 1 };
+        var two = new BinaryCrossentropy(reduction: Reduction.None) { MaxDegreeOfParallelism = 2 };
+        float[] a = one.Call(new LossInput<float>(y, rows, d), new LossInput<float>(p, rows, d), w).ToArray();
+        float[] b = two.Call(new LossInput<float>(y, rows, d), new LossInput<float>(p, rows, d), w).ToArray();
+        Assert.True(a.AsSpan().SequenceEqual(b), "per-sample losses differ between 1 and 2 threads");
+        for (int r = 0; r < rows; r++)
+        {
+            // The double-precision reference: w_r · mean over the row of −log(y ? p : 1 − p) (p is inside the clip range).
+            double sum = 0;
+            for (int j = 0; j < d; j++)
+            {
+                int i = (r * d) + j;
+                sum -= Math.Log(y[i] == 1 ? p[i] : 1 - (double)p[i]);
+            }
+
+            Assert.Equal(w[r] * (sum / d), a[r], 2e-6 * Math.Abs(w[r] * sum / d));
+        }
+
+        // A rank-1 input is one such row (Keras's mean over the last axis gives a scalar): value and gradient.
+        var g1 = new float[Large];
+        var g2 = new float[Large];
+        float[] y1 = Binary(Large, 43), p1 = Random(Large, 44, 0.02f, 0.98f);
+        float v1 = new MeanSquaredError() { MaxDegreeOfParallelism = 1 }.ValueAndGradientInto(y1, p1, g1);
+        float v2 = new MeanSquaredError() { MaxDegreeOfParallelism = 2 }.ValueAndGradientInto(y1, p1, g2);
+        Assert.Equal(BitConverter.SingleToInt32Bits(v1), BitConverter.SingleToInt32Bits(v2));
+        Assert.True(g1.AsSpan().SequenceEqual(g2), "gradients differ between 1 and 2 threads");
+        double mse = 0;
+        for (int i = 0; i < Large; i++)
+        {
+            mse += ((double)y1[i] - p1[i]) * ((double)y1[i] - p1[i]);
+        }
+
+        Assert.Equal(mse / Large, v1, 1e-6 * (mse / Large));
+        Assert.Equal(2 * ((double)p1[7] - y1[7]) / Large, g1[7], 1e-6 * Math.Abs(2 * ((double)p1[7] - y1[7]) / Large));
+    }
+
+    [Fact]
     public void SoftmaxRows_OneVersusManyThreads_BitIdentical()
     {
         const int rows = 4096, k = 100; // 25 chunks of rows

@@ -21,13 +21,17 @@ public class PartialReductionTests
         { "cce_sum", 9_000, 12, false },
         { "cce_d5_mean_with_sample_weight", 40_000, 5, true },
         { "mae_d3_mean_with_sample_weight", 40_000, 3, true },
+
+        // Rows longer than a 16384-element chunk: in memory their pieces run as chunks of their own (on every core), in
+        // blocks one row after another; each row adds its pieces' sums in the same order.
+        { "mse_long_rows", 7, 40_003, true },
     };
 
     private static Loss Make(string name) => name switch
     {
         "bce_logits" => new BinaryCrossentropy(fromLogits: true),
         "bce_d5" => new BinaryCrossentropy(labelSmoothing: 0.1),
-        "mse_weighted" => new MeanSquaredError(),
+        "mse_weighted" or "mse_long_rows" => new MeanSquaredError(),
         "mae_mean_with_sample_weight" or "mae_d3_mean_with_sample_weight" => new MeanAbsoluteError(reduction: Reduction.MeanWithSampleWeight),
         "cce_d5_mean_with_sample_weight" => new CategoricalCrossentropy(reduction: Reduction.MeanWithSampleWeight),
         _ => new CategoricalCrossentropy(reduction: Reduction.Sum),
