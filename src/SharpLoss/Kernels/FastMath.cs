@@ -77,6 +77,20 @@ internal static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Log(Vector256<float> x)
     {
+        // Every lane positive, normal and finite (the common case: bits in [2^23, 0x7F800000), tested as one unsigned
+        // comparison, bits − 2^23 < 0x7F000000, done signed on values offset by 2^31): no special case to handle.
+        if (Vector256.LessThanAll(x.AsInt32() + Vector256.Create(0x7F800000), Vector256.Create(unchecked((int)0xFF000000))))
+        {
+            return LogNormal(x);
+        }
+
+        return LogSpecial(x);
+    }
+
+    /// <summary><see cref="Log"/> with every special case: zeros, subnormals, negatives, infinities and NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LogSpecial(Vector256<float> x)
+    {
         // Subnormals: scale into the normal range first.
         Vector256<float> tiny = Vector256.LessThan(x, Vector256.Create(1.17549435e-38f));
         Vector256<float> xs = Vector256.ConditionalSelect(tiny, x * Vector256.Create(8388608f), x);

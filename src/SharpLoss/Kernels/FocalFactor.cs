@@ -58,6 +58,25 @@ internal readonly struct FocalFactor<T>
     }
 
     /// <summary>The Vector256 form of <see cref="Value(T, out T)"/>.</summary>
+    /// <summary>Whether γ is 2 (the Keras default): a kernel specialized with <see cref="Value{TSquare}"/> then
+    /// computes m² and 2m with nothing else in its loop.</summary>
+    public bool IsSquare => _n == 2;
+
+    /// <summary>As <see cref="Value(Vector256{T}, out Vector256{T})"/>, for a kernel that knows at compile time whether γ is 2
+    /// (<see cref="IsSquare"/>): then m·m and 2·m, the same bits as the integral path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<T> Value<TSquare>(Vector256<T> m, out Vector256<T> derivative)
+        where TSquare : struct, IFlag
+    {
+        if (TSquare.On)
+        {
+            derivative = m + m;
+            return m * m;
+        }
+
+        return Value(m, out derivative);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<T> Value(Vector256<T> m, out Vector256<T> derivative)
     {

@@ -92,25 +92,52 @@ public sealed class BinaryFocalCrossentropy : CrossentropyLoss
 
     private protected override double Execute<T>(scoped ref Batch<T> batch)
     {
-        var kernel = new Kernel<T>(
+        var k = new Settings<T>(
             T.CreateChecked(1.0 - LabelSmoothing),
             T.CreateChecked(0.5 * LabelSmoothing),
-            ApplyClassBalancing,
             T.CreateChecked(Alpha),
             T.CreateChecked(1.0 - Alpha),
-            T.CreateChecked(Gamma),
-            FromLogits,
-            Semantics == LossSemantics.TfKeras2);
-        return PointwiseDriver.Run(kernel, ref batch);
+            T.CreateChecked(Gamma));
+        return new FocalFactor<T>(k.Gamma).IsSquare ? Modes<T, Yes>(k, ref batch) : Modes<T, No>(k, ref batch);
     }
 
-    /// <summary>The focal term of one element in all four modes (Keras 3 / tf.keras 2, probabilities / logits).</summary>
-    internal readonly struct Kernel<T>(T a, T c, bool balance, T alpha, T oneMinusAlpha, T gamma, bool logits, bool tfKeras2) : IPointwiseKernel<T>
+    private double Modes<T, TSquare>(Settings<T> k, scoped ref Batch<T> batch)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TSquare : struct, IFlag => (FromLogits, Semantics == LossSemantics.TfKeras2, ApplyClassBalancing) switch
+        {
+            (false, false, false) => PointwiseDriver.Run(new Kernel<T, No, No, No, TSquare>(k), ref batch),
+            (false, false, true) => PointwiseDriver.Run(new Kernel<T, No, No, Yes, TSquare>(k), ref batch),
+            (false, true, false) => PointwiseDriver.Run(new Kernel<T, No, Yes, No, TSquare>(k), ref batch),
+            (false, true, true) => PointwiseDriver.Run(new Kernel<T, No, Yes, Yes, TSquare>(k), ref batch),
+            (true, false, false) => PointwiseDriver.Run(new Kernel<T, Yes, No, No, TSquare>(k), ref batch),
+            (true, false, true) => PointwiseDriver.Run(new Kernel<T, Yes, No, Yes, TSquare>(k), ref batch),
+            (true, true, false) => PointwiseDriver.Run(new Kernel<T, Yes, Yes, No, TSquare>(k), ref batch),
+            (true, true, true) => PointwiseDriver.Run(new Kernel<T, Yes, Yes, Yes, TSquare>(k), ref batch),
+        };
+
+    /// <summary>The kernel's numbers: the label smoothing's y' = y·a + c, α and 1 − α, γ.</summary>
+    internal readonly record struct Settings<T>(T A, T C, T Alpha, T OneMinusAlpha, T Gamma)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>The focal term of one element in one of the four modes (Keras 3 / tf.keras 2, probabilities / logits), with or
+    /// without class balancing; <typeparamref name="TSquare"/> is on when γ is 2.</summary>
+    internal readonly struct Kernel<T, TLogits, TTfKeras2, TBalance, TSquare>(Settings<T> settings) : IPointwiseKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TLogits : struct, IFlag
+        where TTfKeras2 : struct, IFlag
+        where TBalance : struct, IFlag
+        where TSquare : struct, IFlag
     {
+        private readonly T _a = settings.A, _c = settings.C, _alpha = settings.Alpha, _oneMinusAlpha = settings.OneMinusAlpha;
         private readonly T _lo = VMath.C<T>(1e-7);
         private readonly T _hi = VMath.C<T>(1.0 - 1e-7);
-        private readonly FocalFactor<T> _factor = new(gamma);
+        private readonly FocalFactor<T> _factor = new(settings.Gamma);
+
+        private static bool Logits => TLogits.On;
+
+        private static bool TfKeras2 => TTfKeras2.On;
+
+        private static bool Balance => TBalance.On;
 
         public static bool Vectorizable => true;
 
@@ -120,14 +147,14 @@ public sealed class BinaryFocalCrossentropy : CrossentropyLoss
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T v, out T grad)
         {
-            T ys = (y * a) + c;
+            T ys = (y * _a) + _c;
             T oneMinusY = T.One - ys;
-            T p = logits ? T.One / (T.One + T.Exp(-v)) : v;
+            T p = Logits ? T.One / (T.One + T.Exp(-v)) : v;
             T pt = (ys * p) + (oneMinusY * (T.One - p));
             T f = _factor.Value(T.One - pt, out T df);
             df *= oneMinusY - ys;   // ∂f/∂p
-            T b, db;   // B and ∂B/∂p (∂B/∂x for tf.keras 2 logits)
-            if (tfKeras2 && logits)
+            T b, db;   // B and ∂B/∂p (∂B/∂x for tf.keras 2 Logits)
+            if (TfKeras2 && Logits)
             {
                 T e = T.Exp(-T.Abs(v));
                 b = (v >= T.Zero ? v : T.Zero) - (v * ys) + VMath.Log1pSmall(e);
@@ -137,18 +164,18 @@ public sealed class BinaryFocalCrossentropy : CrossentropyLoss
             {
                 T q = VMath.Clip(p, _lo, _hi);
                 bool passes = !(p < _lo || p > _hi);
-                T up = tfKeras2 ? q + _lo : q, down = tfKeras2 ? T.One - q + _lo : T.One - q;
+                T up = TfKeras2 ? q + _lo : q, down = TfKeras2 ? T.One - q + _lo : T.One - q;
                 b = -((ys * T.Log(up)) + (oneMinusY * T.Log(down)));
                 db = passes ? (oneMinusY / down) - (ys / up) : T.Zero;
             }
 
-            T w = balance ? (ys * alpha) + (oneMinusY * oneMinusAlpha) : T.One;
-            T sigmoidPrime = logits ? p * (T.One - p) : T.One;
-            grad = tfKeras2 && logits
+            T w = Balance ? (ys * _alpha) + (oneMinusY * _oneMinusAlpha) : T.One;
+            T sigmoidPrime = Logits ? p * (T.One - p) : T.One;
+            grad = TfKeras2 && Logits
                 ? w * ((df * sigmoidPrime * b) + (f * db))
                 : w * (((df * b) + (f * db)) * sigmoidPrime);
             T l = f * b;
-            return balance ? w * l : l;
+            return Balance ? w * l : l;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -158,14 +185,14 @@ public sealed class BinaryFocalCrossentropy : CrossentropyLoss
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> v, out Vector256<T> grad)
         {
             Vector256<T> one = Vector256<T>.One;
-            Vector256<T> ys = (y * Vector256.Create(a)) + Vector256.Create(c);
+            Vector256<T> ys = (y * Vector256.Create(_a)) + Vector256.Create(_c);
             Vector256<T> oneMinusY = one - ys;
-            Vector256<T> p = logits ? one / (one + VMath.Exp(-v)) : v;
+            Vector256<T> p = Logits ? one / (one + VMath.Exp(-v)) : v;
             Vector256<T> pt = (ys * p) + (oneMinusY * (one - p));
-            Vector256<T> f = _factor.Value(one - pt, out Vector256<T> df);
+            Vector256<T> f = _factor.Value<TSquare>(one - pt, out Vector256<T> df);
             df *= oneMinusY - ys;
             Vector256<T> b, db;
-            if (tfKeras2 && logits)
+            if (TfKeras2 && Logits)
             {
                 Vector256<T> e = VMath.ExpNonPositive(-Vector256.Abs(v));
                 b = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(v, Vector256<T>.Zero), v, Vector256<T>.Zero) - (v * ys) + VMath.Log1pSmall(e);
@@ -175,7 +202,7 @@ public sealed class BinaryFocalCrossentropy : CrossentropyLoss
             {
                 Vector256<T> lo = Vector256.Create(_lo), hi = Vector256.Create(_hi);
                 Vector256<T> q = VMath.Clip(p, lo, hi);
-                Vector256<T> up = tfKeras2 ? q + lo : q, down = tfKeras2 ? one - q + lo : one - q;
+                Vector256<T> up = TfKeras2 ? q + lo : q, down = TfKeras2 ? one - q + lo : one - q;
 
                 // up and down are normal or NaN; NaN lanes are put back below. Hard labels take the one logarithm they select.
                 b = VMath.HardLabels(ys)
@@ -185,16 +212,16 @@ public sealed class BinaryFocalCrossentropy : CrossentropyLoss
 
                 // Keras 3: (1 − y')/(1 − q) − y'/q = (q − y')/(q·(1 − q)), one division; tf.keras 2 keeps its two terms (see
                 // BinaryCrossentropy.TfKeras2Kernel).
-                db = VMath.ClipPasses(p, lo, hi) & (tfKeras2 ? (oneMinusY / down) - (ys / up) : (q - ys) / (q * down));
+                db = VMath.ClipPasses(p, lo, hi) & (TfKeras2 ? (oneMinusY / down) - (ys / up) : (q - ys) / (q * down));
             }
 
-            Vector256<T> w = balance ? (ys * Vector256.Create(alpha)) + (oneMinusY * Vector256.Create(oneMinusAlpha)) : one;
-            Vector256<T> sigmoidPrime = logits ? p * (one - p) : one;
-            grad = tfKeras2 && logits
+            Vector256<T> w = Balance ? (ys * Vector256.Create(_alpha)) + (oneMinusY * Vector256.Create(_oneMinusAlpha)) : one;
+            Vector256<T> sigmoidPrime = Logits ? p * (one - p) : one;
+            grad = TfKeras2 && Logits
                 ? w * ((df * sigmoidPrime * b) + (f * db))
                 : w * (((df * b) + (f * db)) * sigmoidPrime);
             Vector256<T> l = f * b;
-            return balance ? w * l : l;
+            return Balance ? w * l : l;
         }
     }
 }
