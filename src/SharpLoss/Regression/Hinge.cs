@@ -42,8 +42,33 @@ public sealed class Hinge : RegressionLoss
 
     private protected override bool FunctionAlignsRanks => false;
 
-    private protected override double Execute<T>(scoped ref Batch<T> batch) =>
-        PointwiseDriver.Run(new Kernel<T>(ConvertsLabels(batch.Y)), ref batch);
+    private protected override double Execute<T>(scoped ref Batch<T> batch) => RunConverting<T, Kernel<T, Yes>, Kernel<T, No>>(ref batch);
+
+    /// <summary>
+    /// Runs a hinge kernel with Keras's label conversion (see <see cref="ConvertsLabels"/>) decided in the same pass: when
+    /// the first labels are all 0 or 1, the converting kernel runs and flags any label that is neither; only then does the
+    /// pass run again without conversion, overwriting every gradient and per-sample value (a label outside {0, 1} among the
+    /// first ones decides at once). The labels are read once instead of twice. The labels are scanned first instead under
+    /// a chunk recorder (blocks of a stream), whose passes must not repeat, and when the gradient is written over the
+    /// predictions, which a second pass would read.
+    /// </summary>
+    internal static unsafe double RunConverting<T, TConverting, TPlain>(scoped ref Batch<T> batch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TConverting : struct, IHingeKernel<T, TConverting>
+        where TPlain : struct, IHingeKernel<T, TPlain>
+    {
+        ReadOnlySpan<T> y = batch.Y;
+        bool once = ChunkRecorder.Current is not null || batch.Grad.Overlaps(batch.P);
+        bool maybe = ConvertsLabels(once ? y : y[..Math.Min(y.Length, Vector256<T>.Count)]);
+        if (!maybe)
+        {
+            return PointwiseDriver.Run(TPlain.Create(null), ref batch);
+        }
+
+        int outside = 0;
+        double sum = PointwiseDriver.Run(TConverting.Create(&outside), ref batch);
+        return Volatile.Read(ref outside) == 0 ? sum : PointwiseDriver.Run(TPlain.Create(null), ref batch);
+    }
 
     /// <summary>
     /// Keras's <c>convert_binary_labels_to_hinge</c> test: whether every label is 0 or 1 (then the kernels use 2y − 1).
@@ -80,13 +105,16 @@ public sealed class Hinge : RegressionLoss
     }
 
     /// <summary>
-    /// t = 2y − 1 when <paramref name="convert"/>, else y; h = 1 − t·p; e = max(h, 0); ∂e/∂p = −t where h ≥ 0, 0 where
-    /// h &lt; 0, NaN where h is NaN.
+    /// t = 2y − 1 when <typeparamref name="TConvert"/> is on (flagging through <paramref name="outside"/> any label that is
+    /// neither 0 nor 1), else y; h = 1 − t·p; e = max(h, 0); ∂e/∂p = −t where h ≥ 0, 0 where h &lt; 0, NaN where h is NaN.
     /// </summary>
-    internal readonly struct Kernel<T>(bool convert) : IPointwiseKernel<T>
+    internal readonly unsafe struct Kernel<T, TConvert>(int* outside) : IHingeKernel<T, Kernel<T, TConvert>>
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TConvert : struct, IFlag
     {
         public static bool Vectorizable => true;
+
+        public static Kernel<T, TConvert> Create(int* outside) => new(outside);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p) => LossGrad(y, p, out _);
@@ -94,24 +122,67 @@ public sealed class Hinge : RegressionLoss
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T p, out T grad)
         {
-            T t = convert ? y + y - T.One : y;
+            T t = Labels(y, outside);
             T h = T.One - (t * p);
             grad = h < T.Zero ? T.Zero : h >= T.Zero ? -t : h;
             return h < T.Zero ? T.Zero : h;
         }
 
-        /// <summary>The loss of <see cref="LossGrad(Vector256{T}, Vector256{T}, out Vector256{T})"/>; the JIT drops the unused gradient.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> Loss(Vector256<T> y, Vector256<T> p) => LossGrad(y, p, out _);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
         {
-            Vector256<T> t = convert ? y + y - Vector256<T>.One : y;
+            Vector256<T> t = Labels(y, outside);
             Vector256<T> h = Vector256<T>.One - (t * p);
             Vector256<T> negative = Vector256.LessThan(h, Vector256<T>.Zero);
             grad = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(h, Vector256<T>.Zero), -t, Vector256.AndNot(h, negative));
             return Vector256.AndNot(h, negative);
         }
+
+        /// <summary>t = 2y − 1 when converting (flagging a label outside {0, 1}), else y.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static T Labels(T y, int* outside)
+        {
+            if (!TConvert.On)
+            {
+                return y;
+            }
+
+            if (y != T.Zero && y != T.One)
+            {
+                *outside = 1;
+            }
+
+            return y + y - T.One;
+        }
+
+        /// <inheritdoc cref="Labels(T, int*)"/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector256<T> Labels(Vector256<T> y, int* outside)
+        {
+            if (!TConvert.On)
+            {
+                return y;
+            }
+
+            if (!VMath.HardLabels(y))
+            {
+                *outside = 1;
+            }
+
+            return y + y - Vector256<T>.One;
+        }
     }
+}
+
+/// <summary>A hinge kernel <see cref="Hinge.RunConverting{T, TConverting, TPlain}"/> can build: converting ones flag a label
+/// outside {0, 1} through the pointer.</summary>
+internal unsafe interface IHingeKernel<T, TSelf> : IPointwiseKernel<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TSelf : struct, IHingeKernel<T, TSelf>
+{
+    /// <summary>The kernel, flagging through <paramref name="outside"/> (null when it does not convert).</summary>
+    static abstract TSelf Create(int* outside);
 }

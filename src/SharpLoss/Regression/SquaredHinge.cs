@@ -40,13 +40,17 @@ public sealed class SquaredHinge : RegressionLoss
     private protected override bool FunctionAlignsRanks => false;
 
     private protected override double Execute<T>(scoped ref Batch<T> batch) =>
-        PointwiseDriver.Run(new Kernel<T>(Hinge.ConvertsLabels(batch.Y)), ref batch);
+        Hinge.RunConverting<T, Kernel<T, Yes>, Kernel<T, No>>(ref batch);
 
-    /// <summary>t = 2y − 1 when <paramref name="convert"/>, else y; m = max(1 − t·p, 0); e = m·m; ∂e/∂p = −2t·m.</summary>
-    internal readonly struct Kernel<T>(bool convert) : IPointwiseKernel<T>
+    /// <summary>t = 2y − 1 when <typeparamref name="TConvert"/> is on (flagging through <paramref name="outside"/> any label
+    /// that is neither 0 nor 1), else y; m = max(1 − t·p, 0); e = m·m; ∂e/∂p = −2t·m.</summary>
+    internal readonly unsafe struct Kernel<T, TConvert>(int* outside) : IHingeKernel<T, Kernel<T, TConvert>>
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TConvert : struct, IFlag
     {
         public static bool Vectorizable => true;
+
+        public static Kernel<T, TConvert> Create(int* outside) => new(outside);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p) => LossGrad(y, p, out _);
@@ -54,7 +58,7 @@ public sealed class SquaredHinge : RegressionLoss
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T LossGrad(T y, T p, out T grad)
         {
-            T t = convert ? y + y - T.One : y;
+            T t = Hinge.Kernel<T, TConvert>.Labels(y, outside);
             T h = T.One - (t * p);
             T m = h < T.Zero ? T.Zero : h;
             grad = -(t + t) * m;
@@ -68,7 +72,7 @@ public sealed class SquaredHinge : RegressionLoss
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector256<T> LossGrad(Vector256<T> y, Vector256<T> p, out Vector256<T> grad)
         {
-            Vector256<T> t = convert ? y + y - Vector256<T>.One : y;
+            Vector256<T> t = Hinge.Kernel<T, TConvert>.Labels(y, outside);
             Vector256<T> h = Vector256<T>.One - (t * p);
             Vector256<T> m = Vector256.AndNot(h, Vector256.LessThan(h, Vector256<T>.Zero));
             grad = -(t + t) * m;

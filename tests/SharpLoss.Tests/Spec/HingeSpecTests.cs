@@ -85,6 +85,54 @@ public class HingeSpecTests : RegressionSpec<Hinge>
         }
     }
 
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(false, 2)]
+    [InlineData(true, 1)]
+    [InlineData(true, 2)]
+    public void OddLabelDeepInALargeBatch_UndoesTheConversionOfEveryValueAndGradient(bool squared, int threads)
+    {
+        // 100,003 labels of 0 or 1 (the conversion is tried in the same pass as the losses) and one 0.5 at 77,777, far past
+        // the first vectors and in another chunk than most: no label is converted, so every value and gradient of the
+        // converting pass must be replaced. Reference in double: e = max(1 − y·p, 0) (squared: its square), mean over all;
+        // ∂/∂p = −y (squared: −2y·max(1 − y·p, 0)) where 1 − y·p ≥ 0, each divided by n.
+        const int n = 100_003;
+        var rng = new Random(5);
+        float[] y = [.. Enumerable.Range(0, n).Select(_ => (float)rng.Next(2))], p = [.. Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 4) - 2))];
+        y[77_777] = 0.5f;
+        Loss loss = squared ? new SquaredHinge() { MaxDegreeOfParallelism = threads } : new Hinge() { MaxDegreeOfParallelism = threads };
+        (float value, Tensor<float> grad) = loss.ValueAndGradient(new LossInput<float>(y, n, 1), new LossInput<float>(p, n, 1));
+        double sum = 0;
+        float[] g = [.. grad];
+        for (int i = 0; i < n; i++)
+        {
+            double h = 1 - ((double)y[i] * p[i]);
+            double m = Math.Max(h, 0);
+            sum += squared ? m * m : m;
+            double expected = h < 0 ? 0 : (squared ? -2 * y[i] * m : -y[i]) / n;
+            Assert.True(Math.Abs(expected - g[i]) <= 1e-6 * Math.Abs(expected) + 1e-12, $"gradient at {i}: {g[i]}, expected {expected}");
+        }
+
+        Assert.Equal(sum / n, value, 1e-6 * (sum / n));
+
+        // The gradient written over the predictions (which a second pass would read): the same bits.
+        float[] aliased = (float[])p.Clone();
+        float aliasedValue = loss.ValueAndGradientInto(new LossInput<float>(y, n, 1), new LossInput<float>(aliased, n, 1), aliased);
+        Assert.Equal(BitConverter.SingleToInt32Bits(value), BitConverter.SingleToInt32Bits(aliasedValue));
+        Assert.True(aliased.AsSpan().SequenceEqual(g), "the gradient over the predictions differs");
+
+        // Without the odd label every label is converted (t = 2y − 1): the first pass stands.
+        y[77_777] = 1;
+        double converted = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double m = Math.Max(1 - (((2.0 * y[i]) - 1) * p[i]), 0);
+            converted += squared ? m * m : m;
+        }
+
+        Assert.Equal(converted / n, loss.Compute(new LossInput<float>(y, n, 1), new LossInput<float>(p, n, 1)), 1e-6 * (converted / n));
+    }
+
     [Fact]
     public void Gradient_IsMinusLabelUpToAndOnTheMargin_ZeroBeyond()
     {
