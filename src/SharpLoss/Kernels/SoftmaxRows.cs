@@ -168,7 +168,7 @@ internal static class SoftmaxRows
             ref T ry = ref MemoryMarshal.GetReference(y);
             ref T e = ref MemoryMarshal.GetReference(exps);
             Vector256<T> vm = Vector256.Create(m), va = Vector256.Create(a), vc = Vector256.Create(c);
-            Vector256<double> a0 = default, a1 = default, l0 = default, l1 = default, s0 = default, s1 = default;
+            Vector256<double> a0 = default, l0 = default, s0 = default;
             int w = Vector256<T>.Count;
             if (Wide<T>() && n >= 8 * w)
             {
@@ -198,9 +198,9 @@ internal static class SoftmaxRows
                 Vector256<T> eb = (v0 + v1) + (v2 + v3);
                 Vector256<T> lb = ((y0 * d0) + (y1 * d1)) + ((y2 * d2) + (y3 * d3));
                 Vector256<T> sb = (y0 + y1) + (y2 + y3);
-                VMath.Accumulate(ref a0, ref a1, eb);
-                VMath.Accumulate(ref l0, ref l1, lb);
-                VMath.Accumulate(ref s0, ref s1, sb);
+                VMath.Accumulate(ref a0, eb);
+                VMath.Accumulate(ref l0, lb);
+                VMath.Accumulate(ref s0, sb);
             }
 
             for (; i <= n - w; i += w)
@@ -209,14 +209,14 @@ internal static class SoftmaxRows
                 Vector256<T> v = VMath.ExpNonPositive(d);
                 v.StoreUnsafe(ref e, (nuint)i);
                 Vector256<T> ys = VMath.Smooth(Vector256.LoadUnsafe(ref ry, (nuint)i), va, vc, smoothed);
-                VMath.Accumulate(ref a0, ref a1, v);
-                VMath.Accumulate(ref l0, ref l1, ys * d);
-                VMath.Accumulate(ref s0, ref s1, ys);
+                VMath.Accumulate(ref a0, v);
+                VMath.Accumulate(ref l0, ys * d);
+                VMath.Accumulate(ref s0, ys);
             }
 
-            sum += VMath.Sum(a0, a1);
-            shifted += VMath.Sum(l0, l1);
-            sumY += VMath.Sum(s0, s1);
+            sum += Vector256.Sum(a0);
+            shifted += Vector256.Sum(l0);
+            sumY += Vector256.Sum(s0);
         }
 
         for (; i < n; i++)

@@ -249,6 +249,27 @@ internal static class VMath
         acc1 += Vector512.WidenUpper(v);
     }
 
+    /// <summary>Adds the lanes of <paramref name="v"/>, widened to double, to one accumulator (float lanes 0–3 and 4–7 are
+    /// added together first): one register where <see cref="Accumulate{T}(ref Vector256{double}, ref Vector256{double}, Vector256{T})"/>
+    /// takes two, for loops that keep several sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Accumulate<T>(ref Vector256<double> acc, Vector256<T> v)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            (Vector256<double> lo, Vector256<double> hi) = Vector256.Widen(v.AsSingle());
+            acc += lo + hi;
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            acc += v.AsDouble();
+        }
+        else
+        {
+            throw new NotSupportedException();
+        }
+    }
+
     /// <summary>Adds the lane products a·b, formed in double (float lanes are widened first, so a product of two finite
     /// floats never overflows), to two double accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
