@@ -11,9 +11,9 @@ namespace SharpLoss.Kernels;
 /// a sum), and the returned sum Σ_s W_s · L_s, all in one pass.
 /// </summary>
 /// <remarks>
-/// Work is cut into fixed chunks of <see cref="Chunk"/> elements (or whole rows); each chunk sums in double and the
-/// chunk sums are added in order (<see cref="Chunked"/>), so the result is the same on one core or many. This is the
-/// only file with the pointwise loops; the kernels are math only.
+/// Work is cut into fixed chunks of <see cref="Chunk"/> elements (or whole rows, or pieces of <see cref="Chunk"/> elements of
+/// rows longer than that); each chunk sums in double and the chunk sums are added in order (<see cref="Chunked"/>), so the
+/// result is the same on one core or many. This is the only file with the pointwise loops; the kernels are math only.
 /// </remarks>
 internal static unsafe class PointwiseDriver
 {
