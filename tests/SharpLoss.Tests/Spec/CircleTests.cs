@@ -225,13 +225,22 @@ public class CircleTests
         (double value, Tensor<double> grad) = loss.ValueAndGradient(labels, new LossInput<double>(x, n, dim), W());
         Assert.Equal(F(x), value);
         double[] got = grad.ToArray();
-        for (int i = 0; i < got.Length; i++)
-        {
-            Assert.True(Math.Abs(got[i] - expected[i]) <= 1e-6 * Math.Max(1, Math.Abs(expected[i])), $"grad[{i}] {got[i]} vs finite difference {expected[i]}");
-        }
+        AssertNearFiniteDifference(got, expected);
 
         Assert.All(got.Skip((n - 1) * dim), g => Assert.NotEqual(0.0, g)); // the unmasked rows still pull on row 6 as a negative
     }
+
+    /// <summary>Every analytic gradient entry within 1e-6 (relative above 1) of its central finite difference.</summary>
+    private static void AssertNearFiniteDifference(double[] got, double[] expected)
+    {
+        for (int i = 0; i < got.Length; i++)
+        {
+            AssertNearFiniteDifference(i, got[i], expected[i]);
+        }
+    }
+
+    private static void AssertNearFiniteDifference(int index, double got, double expected) =>
+        Assert.True(Math.Abs(got - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"grad[{index}] {got} vs finite difference {expected}");
 
     [Fact]
     public void LargerBatch_ValueAndGradient_MatchReferenceAndFiniteDifferences()
@@ -252,8 +261,7 @@ public class CircleTests
             double[] up = (double[])x.Clone(), down = (double[])x.Clone();
             up[q] += h;
             down[q] -= h;
-            double expected = (F(up) - F(down)) / (2 * h);
-            Assert.True(Math.Abs(got[q] - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"grad[{q}] {got[q]} vs finite difference {expected}");
+            AssertNearFiniteDifference(q, got[q], (F(up) - F(down)) / (2 * h));
         }
     }
 
@@ -278,10 +286,7 @@ public class CircleTests
         (double value, Tensor<double> grad) = loss.ValueAndGradient(labels, new LossInput<double>(x, n, dim), W());
         Assert.Equal(F(x), value);
         double[] got = grad.ToArray();
-        for (int i = 0; i < got.Length; i++)
-        {
-            Assert.True(Math.Abs(got[i] - expected[i]) <= 1e-6 * Math.Max(1, Math.Abs(expected[i])), $"grad[{i}] {got[i]} vs finite difference {expected[i]}");
-        }
+        AssertNearFiniteDifference(got, expected);
 
         Assert.All(got.Skip((n - 1) * dim), g => Assert.Equal(0.0, g)); // the masked row: no gradient (the references do not move)
         Assert.Contains(got.Take((n - 1) * dim), g => g != 0);
