@@ -49,28 +49,31 @@ internal static class FastMath512
         p = Vector512.FusedMultiplyAdd(p, t, Vector512.Create(FastMath.AtanhC0));
         return Vector512.FusedMultiplyAdd(p, s * t, s + s);
     }
-    /// <summary>log(x) for positive normal finite x, as <see cref="FastMath.LogNormal"/>.</summary>
+    /// <summary>log(x) for positive normal finite x, as <see cref="FastMath.LogNormal"/> (the same table, duplicated in
+    /// both halves of the 16-lane permutation, and the same operations: the same bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LogNormal(Vector512<float> x)
     {
         Vector512<int> bits = x.AsInt32();
-        Vector512<float> e = Vector512.ConvertToSingle(Vector512.ShiftRightLogical(bits, 23) - Vector512.Create(126));
-        Vector512<float> m = ((bits & Vector512.Create(0x007FFFFF)) | Vector512.Create(0x3F000000)).AsSingle();
-        Vector512<float> small = Vector512.LessThan(m, Vector512.Create(0.707106781186547524f));
-        e -= small & Vector512<float>.One;
-        m = m + (small & m) - Vector512<float>.One;
-        Vector512<float> z = m * m;
-        Vector512<float> z2 = z * z;
-        Vector512<float> q0 = Vector512.FusedMultiplyAdd(Vector512.Create(-2.4999993993E-1f), m, Vector512.Create(3.3333331174E-1f));
-        Vector512<float> q1 = Vector512.FusedMultiplyAdd(Vector512.Create(-1.6668057665E-1f), m, Vector512.Create(2.0000714765E-1f));
-        Vector512<float> q2 = Vector512.FusedMultiplyAdd(Vector512.Create(-1.2420140846E-1f), m, Vector512.Create(1.4249322787E-1f));
-        Vector512<float> q3 = Vector512.FusedMultiplyAdd(Vector512.Create(-1.1514610310E-1f), m, Vector512.Create(1.1676998740E-1f));
-        Vector512<float> r0 = Vector512.FusedMultiplyAdd(q1, z, q0);
-        Vector512<float> r1 = Vector512.FusedMultiplyAdd(q3, z, q2);
-        Vector512<float> s0 = Vector512.FusedMultiplyAdd(r1, z2, r0);
-        Vector512<float> y = Vector512.FusedMultiplyAdd(Vector512.Create(7.0376836292E-2f), z2 * z2, s0) * m * z;
-        y = Vector512.FusedMultiplyAdd(e, Vector512.Create(-2.12194440e-4f), y);
-        y = Vector512.FusedMultiplyAdd(z, Vector512.Create(-0.5f), y);
-        return Vector512.FusedMultiplyAdd(e, Vector512.Create(0.693359375f), m + y);
+        Vector512<int> tmp = bits - Vector512.Create(FastMath.LogOffset);
+        Vector512<int> index = Vector512.ShiftRightLogical(tmp, 20) & Vector512.Create(7);
+        Vector512<float> k = Vector512.ConvertToSingle(Vector512.ShiftRightArithmetic(tmp, 23));
+        Vector512<float> z = (bits - (tmp & Vector512.Create(unchecked((int)0xFF800000)))).AsSingle();
+        Vector512<float> inverse = Vector512.ShuffleNative(Table(FastMath.LogInvC0, FastMath.LogInvC1, FastMath.LogInvC2, FastMath.LogInvC3, 1f, FastMath.LogInvC5, FastMath.LogInvC6, FastMath.LogInvC7), index);
+        Vector512<float> logHi = Vector512.ShuffleNative(Table(FastMath.LogHi0, FastMath.LogHi1, FastMath.LogHi2, FastMath.LogHi3, 0f, FastMath.LogHi5, FastMath.LogHi6, FastMath.LogHi7), index);
+        Vector512<float> logLo = Vector512.ShuffleNative(Table(FastMath.LogLo0, FastMath.LogLo1, FastMath.LogLo2, FastMath.LogLo3, 0f, FastMath.LogLo5, FastMath.LogLo6, FastMath.LogLo7), index);
+        Vector512<float> r = Vector512.FusedMultiplyAdd(z, inverse, Vector512.Create(-1f));
+        Vector512<float> hi = Vector512.FusedMultiplyAdd(k, Vector512.Create(FastMath.Ln2Hi), logHi);
+        Vector512<float> lo = Vector512.FusedMultiplyAdd(k, Vector512.Create(FastMath.Ln2Lo), logLo);
+        Vector512<float> r2 = r * r;
+        Vector512<float> p = Vector512.FusedMultiplyAdd(
+            Vector512.FusedMultiplyAdd(Vector512.Create(FastMath.LogP3), r, Vector512.Create(FastMath.LogP2)), r2,
+            Vector512.FusedMultiplyAdd(Vector512.Create(FastMath.LogP1), r, Vector512.Create(FastMath.LogP0)));
+        return hi + (r + Vector512.FusedMultiplyAdd(p, r2, lo));
     }
+
+    /// <summary>An eight-entry table in the first eight lanes (the indices are below 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Table(float t0, float t1, float t2, float t3, float t4, float t5, float t6, float t7) =>
+        Vector512.Create(t0, t1, t2, t3, t4, t5, t6, t7, t0, t1, t2, t3, t4, t5, t6, t7);
 }

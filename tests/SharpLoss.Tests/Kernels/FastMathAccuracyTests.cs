@@ -107,18 +107,20 @@ public class FastMathAccuracyTests
     }
 
     [Fact]
-    public void Log_PositiveFloats_AtMostTwoUlps()
+    public void Log_PositiveFloats_AtMostOneAndAQuarterUlps()
     {
+        // 1.25 ulp: the largest error of the table method over every normal float (x = 0.966871142, where log c and
+        // log(1 + r) partly cancel), measured once against double log; these sweeps take every 257th float.
         var (ulps, at) = Sweep(FastMath.Log, Math.Log, float.Epsilon, float.MaxValue, 257);
-        Assert.True(ulps <= 2, $"log: {ulps:F2} ulp at x = {at:R}");
+        Assert.True(ulps <= 1.25, $"log: {ulps:F2} ulp at x = {at:R}");
     }
 
     [Fact]
-    public void Log_NearOne_AtMostTwoUlps()
+    public void Log_NearOne_AtMostOneAndAQuarterUlps()
     {
         // Where log(x) is tiny, relative accuracy is hardest: [0.5, 2] densely.
         var (ulps, at) = Sweep(FastMath.Log, Math.Log, 0.5f, 2f, 3);
-        Assert.True(ulps <= 2, $"log: {ulps:F2} ulp at x = {at:R}");
+        Assert.True(ulps <= 1.25, $"log: {ulps:F2} ulp at x = {at:R}");
     }
 
     [Fact]
@@ -168,13 +170,13 @@ public class FastMathAccuracyTests
     }
 
     [Fact]
-    public void LogNormal_NormalFloats_AtMostTwoUlps()
+    public void LogNormal_NormalFloats_AtMostOneAndAQuarterUlps()
     {
-        // The variant for arguments already clipped into the normal range (BCE's q and 1 − q).
+        // The variant for arguments already clipped into the normal range (BCE's q and 1 − q); bound as for Log.
         var (ulps, at) = Sweep(FastMath.LogNormal, Math.Log, 1.17549435e-38f, float.MaxValue, 257);
-        Assert.True(ulps <= 2, $"log (normal x): {ulps:F2} ulp at x = {at:R}");
+        Assert.True(ulps <= 1.25, $"log (normal x): {ulps:F2} ulp at x = {at:R}");
         var (nearOne, nearOneAt) = Sweep(FastMath.LogNormal, Math.Log, 0.5f, 2f, 3);
-        Assert.True(nearOne <= 2, $"log (normal x near 1): {nearOne:F2} ulp at x = {nearOneAt:R}");
+        Assert.True(nearOne <= 1.25, $"log (normal x near 1): {nearOne:F2} ulp at x = {nearOneAt:R}");
     }
     [Fact]
     public void ExpNonPositive512_SameValuesAsTheVector256Version()
