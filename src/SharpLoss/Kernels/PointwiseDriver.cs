@@ -49,7 +49,7 @@ internal static unsafe class PointwiseDriver
                 // Uniform weight and no per-sample output: the layout is irrelevant, one flat pass.
                 job.Mode = Mode.Flat;
                 job.Factor = b.D == 0 ? T.Zero : b.Weight * b.GradScale * InverseCount<T, TKernel>(b.D);
-                job.Stream = g is not null && !b.Grad.IsEmpty && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes
+                job.Stream = TKernel.StreamsGradient && g is not null && !b.Grad.IsEmpty && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes
                     && StreamingStore<T>.Supported(g);
                 if (ChunkRecorder.Current is { } recorder)
                 {
@@ -108,7 +108,7 @@ internal static unsafe class PointwiseDriver
                 job.Mode = Mode.Pieces;
                 job.Samples = b.Samples;
                 job.PieceSums = pieceSums;
-                job.Stream = job.G is not null && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes
+                job.Stream = TKernel.StreamsGradient && job.G is not null && (long)b.Grad.Length * sizeof(T) >= StreamingStore<T>.ThresholdBytes
                     && StreamingStore<T>.Supported(job.G);
                 Chunked.Sum(job, chunks, b.MaxDegreeOfParallelism);
                 double total = 0;

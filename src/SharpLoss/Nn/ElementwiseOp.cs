@@ -132,6 +132,8 @@ internal sealed class ElementwiseOp : Loss
     {
         public static bool Vectorizable => true;
 
+        public static bool StreamsGradient => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p) => p;
 
@@ -217,6 +219,8 @@ internal sealed class ElementwiseOp : Loss
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public static bool Vectorizable => true;
+
+        public static bool StreamsGradient => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T l, T x) => LossGrad(l, x, out _);

@@ -114,6 +114,8 @@ public sealed class Hinge : RegressionLoss
     {
         public static bool Vectorizable => true;
 
+        public static bool StreamsGradient => true;
+
         public static Kernel<T, TConvert> Create(int* outside) => new(outside);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

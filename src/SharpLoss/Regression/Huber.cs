@@ -71,6 +71,8 @@ public sealed class Huber : RegressionLoss
 
         public static bool Vectorizable => true;
 
+        public static bool StreamsGradient => true;
+
         public static bool Wide => typeof(T) == typeof(float);
 
         private static T Half => T.CreateTruncating(0.5);
@@ -132,6 +134,8 @@ public sealed class Huber : RegressionLoss
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public static bool Vectorizable => true;
+
+        public static bool StreamsGradient => true;
 
         public static bool Wide => typeof(T) == typeof(float);
 

@@ -42,6 +42,8 @@ public sealed class MeanAbsoluteError : RegressionLoss
     {
         public static bool Vectorizable => true;
 
+        public static bool StreamsGradient => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p) => T.Abs(y - p);
 

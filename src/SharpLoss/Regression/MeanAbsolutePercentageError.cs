@@ -54,6 +54,8 @@ public sealed class MeanAbsolutePercentageError : RegressionLoss
 
         public static bool Vectorizable => true;
 
+        public static bool StreamsGradient => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p)
         {

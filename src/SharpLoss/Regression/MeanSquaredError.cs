@@ -42,6 +42,8 @@ public sealed class MeanSquaredError : RegressionLoss
     {
         public static bool Vectorizable => true;
 
+        public static bool StreamsGradient => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T Loss(T y, T p)
         {

@@ -260,8 +260,9 @@ public class ParallelismTests
     {
         get
         {
-            // 3 chunks of 16 Ki + 61, and 512 chunks + 61: a gradient over 32 MiB, written with streaming stores. The last
-            // chunk, 61 elements, is 3 Vector512 or 7 Vector256 vectors: a pair after the first vector and one left over.
+            // 3 chunks of 16 Ki + 61, and 512 chunks + 61: a gradient over 32 MiB, written with streaming stores by MSE and
+            // Huber (ordinary ones by BCE, whose loop is bound by its arithmetic). The last chunk, 61 elements, is 3
+            // Vector512 or 7 Vector256 vectors and a scalar tail.
             var data = new TheoryData<string, int, bool>();
             foreach (string kind in new[] { "bce-logits", "bce-probs", "mse", "huber" })
             {
@@ -279,9 +280,10 @@ public class ParallelismTests
     public void FlatMean_WithinTwoRoundingsOfTheExactMeanOfItsElementLosses(string kind, int n, bool gradient)
     {
         // The reference: the loss's own float32 element values (Reduction.None on shape (n, 1), one per sample), added in
-        // double. The flat pass adds the two vectors' losses of each pair in float before widening to double (one rounding,
-        // 2^-24 relative for these non-negative losses), and its mean is rounded to float once more. A vector left out or
-        // counted twice moves the mean by at least 1/n relative of a typical element, far beyond that.
+        // double. The flat pass widens each element's loss to double and adds in double (in another order: far below a
+        // float rounding), and its mean is rounded to float: within one rounding, 2^-24 relative, of the reference; two
+        // are allowed. A vector left out or counted twice moves the mean by at least 1/n relative of a typical element,
+        // far beyond that.
         float[] y = kind.StartsWith("bce", StringComparison.Ordinal) ? Binary(n, 20) : Random(n, 20, -1, 1);
         float[] p = kind == "bce-logits" ? Random(n, 21, -8, 8) : Random(n, 21, 0, 1);
         Loss none = kind switch
