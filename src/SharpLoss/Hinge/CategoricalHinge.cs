@@ -82,10 +82,7 @@ public sealed class CategoricalHinge : Loss
 
                 pos = VMath.Sum(a0, a1);
                 nan = nans != Vector256<T>.Zero;
-                for (int lane = 0; lane < Vector256<T>.Count; lane++)
-                {
-                    neg = T.Max(neg, most.GetElement(lane));
-                }
+                neg = SoftmaxRows.MaxAcross(most);   // NaN lanes are tracked in nans
             }
 
             for (; i < k; i++)

@@ -383,7 +383,9 @@ internal static class SoftmaxRows
     /// The largest lane, by halving shuffles. Like the loop's maxima it may pass over a NaN lane; a row holding a NaN
     /// still gets NaN exponentials, whatever its shift.
     /// </summary>
-    private static T MaxAcross<T>(Vector256<T> v)
+    /// <summary>The largest lane of <paramref name="v"/> (with NaN lanes, an unspecified lane: callers track NaN
+    /// themselves).</summary>
+    internal static T MaxAcross<T>(Vector256<T> v)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Vector128<T> h = Vector128.MaxNative(v.GetLower(), v.GetUpper());
