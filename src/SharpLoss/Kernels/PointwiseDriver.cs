@@ -429,16 +429,16 @@ internal static unsafe class PointwiseDriver
         where T : unmanaged, IFloatingPointIeee754<T>
         where TKernel : struct, IPointwiseKernel<T>
     {
-        Vector256<double> acc = default;
+        Vector256<double> acc0 = default, acc1 = default;
         Vector256<T> f = Vector256.Create(factor);
         for (int i = 0; i < n; i += Vector256<T>.Count)
         {
             Vector256<T> l = kernel.LossGrad(Vector256.Load(y + i), Vector256.Load(p + i), out Vector256<T> g);
             (g * f).Store(grad + i);
-            VMath.Accumulate(ref acc, l);
+            VMath.Accumulate(ref acc0, ref acc1, l);
         }
 
-        return Vector256.Sum(acc);
+        return VMath.Sum(acc0, acc1);
     }
 
     /// <summary>As <see cref="VectorLossGrad"/>, with the gradient written by streaming (cache-bypassing) stores: same

@@ -380,11 +380,9 @@ internal static class SoftmaxRows
     }
 
     /// <summary>
-    /// The largest lane, by halving shuffles. Like the loop's maxima it may pass over a NaN lane; a row holding a NaN
-    /// still gets NaN exponentials, whatever its shift.
+    /// The largest lane, by halving shuffles. It may pass over a NaN lane, so callers deal with NaN themselves: a softmax
+    /// row holding a NaN still gets NaN exponentials, whatever its shift; categorical hinge tracks NaN lanes apart.
     /// </summary>
-    /// <summary>The largest lane of <paramref name="v"/> (with NaN lanes, an unspecified lane: callers track NaN
-    /// themselves).</summary>
     internal static T MaxAcross<T>(Vector256<T> v)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
